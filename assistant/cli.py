@@ -1,0 +1,187 @@
+"""`report-assistant`: the command line. Parses flags, loads settings once, renders results.
+
+Only argparse is imported at module level, so `--help` is instant; each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+PROG = "report-assistant"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=PROG, description="卫健工作报告助手：导入历年工作总结/计划，检索、问答与起草。")
+    parser.add_argument("--config", type=Path, help="TOML 配置文件（默认读取当前目录的 report-assistant.toml）")
+    parser.add_argument("-v", "--verbose", action="store_true", help="输出详细日志")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", type=Path, help="数据目录（文档库与索引），默认 ~/.report-assistant")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", parents=[common], help="导入报告文件或文件夹（可重复运行，未变化的文件跳过）")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="文件或文件夹（递归）")
+    ingest.add_argument("--json", action="store_true", help="以 JSON 输出结果（stdout 只有一个对象）")
+    ingest.add_argument("--chunk-tokens", type=int, help="每个文本块的最大 token 数")
+    ingest.set_defaults(handler=cmd_ingest)
+
+    remove = commands.add_parser("remove", parents=[common], help="从文档库删除一个已导入的文件")
+    remove.add_argument("file", help="文件名或路径")
+    remove.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    remove.set_defaults(handler=cmd_remove)
+
+    files = commands.add_parser("files", parents=[common], help="列出已导入的文件和报告")
+    files.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    files.set_defaults(handler=cmd_files)
+
+    config = commands.add_parser("config", parents=[common], help="显示生效的设置（密钥已隐藏）")
+    config.set_defaults(handler=cmd_config)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    from assistant.errors import ReportAssistantError
+
+    try:
+        settings = _load_settings(args)
+        _configure_logging(settings.log_level if not args.verbose else "DEBUG")
+        return args.handler(args, settings)
+    except ReportAssistantError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+def _load_settings(args: argparse.Namespace):
+    from assistant.settings import apply_offline_environment, load_settings
+
+    settings = load_settings(args.config, data_dir=getattr(args, "data_dir", None),
+                             **{"ingest.chunk_tokens": getattr(args, "chunk_tokens", None)})
+    apply_offline_environment(settings)
+    return settings
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(level=level.upper(), format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+# --- commands --------------------------------------------------------------------------------------
+
+def cmd_ingest(args: argparse.Namespace, settings) -> int:
+    from assistant.ingesting import ingest_paths
+    from assistant.wiring import open_document_store, token_budget
+
+    budget, notice = token_budget(settings)
+    if notice:
+        print(f"提示：{notice}", file=sys.stderr)
+    with open_document_store(settings, create=True) as store, _progress_bar(enabled=not args.json) as progress:
+        summary = ingest_paths(args.paths, store, budget, progress=progress)
+    if args.json:
+        _print_json(summary.as_json())
+    else:
+        _print_ingest_table(summary)
+    return 1 if summary.failed else 0
+
+
+def cmd_remove(args: argparse.Namespace, settings) -> int:
+    from assistant.ingesting import remove_file
+    from assistant.wiring import open_document_store
+
+    with open_document_store(settings) as store:
+        record, removed = remove_file(args.file, store)
+    if args.json:
+        _print_json({"removed": record.path, "chunks": len(removed)})
+    else:
+        print(f"已删除 {record.path}（{len(removed)} 个文本块）。")
+    return 0
+
+
+def cmd_files(args: argparse.Namespace, settings) -> int:
+    from assistant.wiring import open_document_store
+
+    with open_document_store(settings) as store:
+        reports = store.reports()
+    if args.json:
+        _print_json([{"source": r.source, "path": r.file_path, "report": r.index + 1, "title": r.title,
+                      "years": list(r.years.years), "plan_years": list(r.plan_years.years), "period": r.period,
+                      "doc_type": r.doc_type, "organisation": r.organisation, "date": r.date, "chunks": r.chunks}
+                     for r in reports])
+        return 0
+    if not reports:
+        print("文档库为空。用 `report-assistant ingest 路径` 导入报告。")
+    for r in reports:
+        print(f"{r.source} #{r.index + 1}  {r.title or '（无标题）'}  年份:{r.years}  计划年份:{r.plan_years}  "
+              f"{r.doc_type}/{r.period or '-'}  {r.organisation or '-'}  {r.date or ''}  文本块:{r.chunks}")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace, settings) -> int:
+    from assistant.settings import describe
+
+    _print_json(describe(settings))
+    return 0
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+class _progress_bar:
+    """tqdm on a terminal's stderr; nothing when stderr is not a terminal (pipes, CI, --json files)."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from tqdm import tqdm
+
+        def update(done: int, total: int, label: str) -> None:
+            if self.bar is None:
+                self.bar = tqdm(total=total, unit="文件", file=sys.stderr, leave=False)
+            self.bar.n = done
+            self.bar.set_postfix_str(label, refresh=True)
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+_STATUS = {"ingested": "已导入", "unchanged": "未变化", "failed": "失败"}
+
+
+def _print_ingest_table(summary) -> None:
+    for f in summary.files:
+        if f.status == "failed":
+            print(f"[{_STATUS[f.status]}] {f.error}")
+            continue
+        years = ",".join(str(y) for y in f.years) or "未知"
+        print(f"[{_STATUS[f.status]}] {f.path}  编码:{f.encoding or '-'}  报告:{f.reports}  "
+              f"文本块:{f.chunks}  年份:{years}")
+        for warning in f.warnings:
+            print(f"    提示：{warning}")
+    for path in summary.skipped:
+        print(f"[跳过] {path}（不支持的类型）")
+    t = summary.totals()
+    print(f"共 {t['files']} 个文件：导入 {t['ingested']}，未变化 {t['unchanged']}，失败 {t['failed']}"
+          + (f"，跳过 {t['skipped']}" if t["skipped"] else "") + f"；新增报告 {t['reports']} 篇、文本块 {t['chunks']} 个。")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

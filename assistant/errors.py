@@ -1,0 +1,25 @@
+"""One small hierarchy. Messages say what happened and how to fix it, in Chinese.
+
+The base classes live in `ingest.errors` (the bottom of the import graph); the layers above add theirs.
+"""
+
+from __future__ import annotations
+
+from ingest.errors import (  # noqa: F401  (re-exported)
+    ConverterMissing,
+    CorruptDocument,
+    EmptyDocument,
+    IngestError,
+    NoTextLayer,
+    ReportAssistantError,
+    UnreadableText,
+    UnsupportedFormat,
+)
+
+
+class ConfigError(ReportAssistantError):
+    """The settings file or a setting's value is wrong."""
+
+
+class FileNotIngested(ReportAssistantError):
+    """A command names a file the document store does not hold."""

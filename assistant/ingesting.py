@@ -1,0 +1,155 @@
+"""Use case: bring files into the document store, idempotently, one file's failure losing nothing else."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable
+
+from ingest.chunking import TokenBudget
+from ingest.errors import IngestError, UnsupportedFormat
+from ingest.loaders import SUPPORTED_SUFFIXES, unsupported_reason
+from ingest.pipeline import PIPELINE_VERSION, ingest_file
+from vectorstore.docstore import DocumentStore, FileRecord
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]   # (done, total, current file)
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    path: str
+    status: str                               # "ingested" | "unchanged" | "failed"
+    encoding: str | None = None
+    reports: int = 0
+    sections: int = 0
+    chunks: int = 0
+    years: tuple[int, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: str | None = None
+
+    def as_json(self) -> dict:
+        return {"path": self.path, "status": self.status, "encoding": self.encoding, "reports": self.reports,
+                "sections": self.sections, "chunks": self.chunks, "years": list(self.years),
+                "warnings": list(self.warnings), "error": self.error}
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    files: list[FileOutcome] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)      # files in folders with unsupported types
+    removed_chunk_ids: list[str] = field(default_factory=list)
+    added_chunk_ids: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return any(f.status == "failed" for f in self.files)
+
+    def totals(self) -> dict[str, int]:
+        count = lambda status: sum(1 for f in self.files if f.status == status)  # noqa: E731
+        return {"files": len(self.files), "ingested": count("ingested"), "unchanged": count("unchanged"),
+                "failed": count("failed"), "skipped": len(self.skipped),
+                "reports": sum(f.reports for f in self.files if f.status == "ingested"),
+                "chunks": sum(f.chunks for f in self.files if f.status == "ingested")}
+
+    def as_json(self) -> dict:
+        return {"files": [f.as_json() for f in self.files], "skipped": self.skipped, "totals": self.totals()}
+
+
+def pipeline_signature(budget: TokenBudget) -> str:
+    """What produced a file's chunks: a change here re-ingests unchanged files."""
+    return f"v{PIPELINE_VERSION}/{budget.counter.name}/{budget.max_tokens}"
+
+
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """Named files as given; folders recursively (supported types only, no hidden or ~$ lock files)."""
+    files: list[Path] = []
+    skipped: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if any(part.startswith(".") for part in child.relative_to(path).parts) or child.name.startswith("~$"):
+                    continue
+                (files.append(child) if child.suffix.lower() in SUPPORTED_SUFFIXES else skipped.append(str(child)))
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, *,
+                 progress: Progress | None = None) -> IngestSummary:
+    files, skipped = collect_files(paths)
+    summary = IngestSummary(skipped=skipped)
+    signature = pipeline_signature(budget)
+    for done, path in enumerate(files):
+        if progress:
+            progress(done, len(files), path.name)
+        outcome = _ingest_one(path, store, budget, signature, summary)
+        log.info("%s: %s", path, outcome.status)
+        summary.files.append(outcome)
+    if progress:
+        progress(len(files), len(files), "")
+    return summary
+
+
+def _ingest_one(path: Path, store: DocumentStore, budget: TokenBudget, signature: str,
+                summary: IngestSummary) -> FileOutcome:
+    shown = str(path)
+    if not path.exists():
+        return FileOutcome(shown, "failed", error=f"{shown}: 文件不存在。请检查路径。")
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        return FileOutcome(shown, "failed", error=str(UnsupportedFormat(shown, unsupported_reason(path.suffix.lower()))))
+    key = str(path.resolve())
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return FileOutcome(shown, "failed", error=f"{shown}: 无法读取文件（{exc.strerror}）。请检查权限。")
+    sha = hashlib.sha256(data).hexdigest()
+    previous = store.file(key)
+    if previous and previous.sha256 == sha and previous.pipeline == signature:
+        return _unchanged(shown, previous, store)
+    twin = store.file_with_content(sha)
+    if twin and twin.path != key and twin.pipeline == signature:
+        if previous:  # the file changed into a copy of another one: drop its old content
+            summary.removed_chunk_ids.extend(store.remove_file(key))
+        return FileOutcome(shown, "unchanged", warnings=(f"内容与已导入的 {twin.path} 相同，未重复导入",))
+    try:
+        ingested = ingest_file(path, budget, source=path.name)
+    except IngestError as exc:
+        return FileOutcome(shown, "failed", error=str(exc))
+    record = FileRecord(key, path.name, sha, len(data), signature, ingested.encoding, ingested.warnings,
+                        datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    removed, added = store.replace_file(record, ingested)
+    summary.removed_chunk_ids.extend(removed)
+    summary.added_chunk_ids.extend(c.id for c in added)
+    return FileOutcome(
+        shown, "ingested", encoding=ingested.encoding, reports=len(ingested.reports),
+        sections=sum(len(r.sections) for r in ingested.reports), chunks=len(ingested.chunks),
+        years=_years(ingested.reports), warnings=ingested.warnings)
+
+
+def _unchanged(shown: str, record: FileRecord, store: DocumentStore) -> FileOutcome:
+    reports = [r for r in store.reports() if r.file_path == record.path]
+    years = sorted({y for r in reports for y in (*r.years.years, *r.plan_years.years)})
+    return FileOutcome(shown, "unchanged", encoding=record.encoding, reports=len(reports),
+                       chunks=sum(r.chunks for r in reports), years=tuple(years), warnings=record.warnings)
+
+
+def _years(reports) -> tuple[int, ...]:
+    return tuple(sorted({y for r in reports for y in (*r.meta.years.years, *r.meta.plan_years.years)}))
+
+
+def remove_file(name_or_path: str, store: DocumentStore) -> tuple[FileRecord, list[str]]:
+    from assistant.errors import FileNotIngested
+
+    matches = store.find_files(name_or_path)
+    if not matches:
+        raise FileNotIngested(f"文档库中没有文件 {name_or_path}。用 `report-assistant files` 查看已导入的文件。")
+    if len(matches) > 1:
+        listing = "、".join(m.path for m in matches)
+        raise FileNotIngested(f"有多个名为 {name_or_path} 的文件：{listing}。请给出完整路径。")
+    return matches[0], store.remove_file(matches[0].path)

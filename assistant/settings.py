@@ -1,0 +1,103 @@
+"""One typed settings object: defaults < TOML file < environment < CLI flags.
+
+Loaded once at the entry point and passed down; no other module reads the environment.
+Environment variables: REPORT_ASSISTANT_<FIELD>, nested with "__" (REPORT_ASSISTANT_INGEST__CHUNK_TOKENS).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+from assistant.errors import ConfigError
+
+DEFAULT_CONFIG_FILE = "report-assistant.toml"
+ENV_PREFIX = "REPORT_ASSISTANT_"
+
+
+class IngestSettings(BaseModel):
+    chunk_tokens: int = Field(350, ge=32, le=8192, description="每个文本块的最大 token 数（按句切分，不切断数字）")
+    tokenizer: str = Field("cl100k_base", description="tiktoken 编码名；离线且无本地缓存时改用保守估算")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid")
+    toml_path: ClassVar[Path | None] = None
+
+    data_dir: Path = Field(Path("~/.report-assistant"), description="数据目录：文档库与索引都在这里")
+    offline: bool = Field(True, description="离线模式：不下载任何模型或编码文件（设置 HF_HUB_OFFLINE 等）")
+    log_level: str = Field("WARNING", description="日志级别：DEBUG / INFO / WARNING / ERROR")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="导入与切分")
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource):
+        toml_file = cls.toml_path
+        sources = [init_settings, env_settings]
+        if toml_file is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return tuple(sources)
+
+    @property
+    def data_path(self) -> Path:
+        return self.data_dir.expanduser()
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Settings from defaults, the TOML file (explicit, or ./report-assistant.toml), env, then `overrides`.
+
+    `overrides` are CLI flags; None values mean "not given". Nested keys use dots: {"ingest.chunk_tokens": 200}.
+    """
+    if config_file is not None and not config_file.is_file():
+        raise ConfigError(f"配置文件 {config_file} 不存在。请检查 --config 参数的路径。")
+    if config_file is None and Path(DEFAULT_CONFIG_FILE).is_file():
+        config_file = Path(DEFAULT_CONFIG_FILE)
+    init: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        target = init
+        *parents, leaf = key.split(".")
+        for parent in parents:
+            target = target.setdefault(parent, {})
+        target[leaf] = value
+    bound = type("Settings", (Settings,), {"toml_path": config_file})
+    try:
+        return bound(**init)
+    except ValidationError as exc:
+        problems = "；".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        where = f"（配置文件 {config_file}）" if config_file else ""
+        raise ConfigError(f"设置无效{where}：{problems}。请改正后重试，`report-assistant config` 可查看当前设置。") from None
+    except ValueError as exc:  # TOML syntax errors
+        raise ConfigError(f"配置文件 {config_file} 无法解析：{exc}。请检查 TOML 语法。") from None
+
+
+def apply_offline_environment(settings: Settings) -> None:
+    """Tell Hugging Face and friends not to reach the network (the entry point calls this once)."""
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    if settings.offline:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def describe(settings: Settings) -> dict[str, Any]:
+    """Effective values with descriptions, secrets masked: what `report-assistant config` prints."""
+    def walk(model: BaseModel) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, field in type(model).model_fields.items():
+            value = getattr(model, name)
+            if isinstance(value, BaseModel):
+                out[name] = walk(value)
+                continue
+            if name.endswith(("api_key", "secret", "password")):
+                value = "***" if value else value
+            out[name] = {"value": str(value) if isinstance(value, Path) else value, "description": field.description}
+        return out
+    return walk(settings)

@@ -1,0 +1,1 @@
+"""Golden-set format, retrieval metrics (pure functions), runner and reports (issue: evaluation)."""

@@ -1,0 +1,57 @@
+"""One file in, its reports and chunks out. Pure: reads the file, writes nothing, no network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.chunking import TokenBudget, chunk_report
+from ingest.loaders import load_file
+from ingest.metadata import report_meta, section_kind, section_years
+from ingest.model import Chunk, DocType, Report, Section, SectionKind, content_id
+from ingest.outline import parse_outline
+from ingest.split import split_reports
+
+PIPELINE_VERSION = "1"   # bump when parsing or chunking changes, so unchanged files are re-ingested
+
+
+@dataclass(frozen=True, slots=True)
+class IngestedFile:
+    source: str
+    encoding: str | None
+    reports: tuple[Report, ...]
+    chunks: tuple[Chunk, ...]
+    warnings: tuple[str, ...]
+
+
+def ingest_file(path: Path, budget: TokenBudget, *, source: str | None = None) -> IngestedFile:
+    """Load, split, parse, annotate and chunk one file. Raises `IngestError` for bad input."""
+    source = source or path.name
+    loaded = load_file(path)
+    return ingest_text(loaded.text, budget, source=source, encoding=loaded.encoding, warnings=loaded.warnings)
+
+
+def ingest_text(text: str, budget: TokenBudget, *, source: str, encoding: str | None = None,
+                warnings: tuple[str, ...] = ()) -> IngestedFile:
+    reports: list[Report] = []
+    chunks: list[Chunk] = []
+    all_warnings = list(warnings)
+    raw_reports = split_reports(text)
+    for raw in raw_reports:
+        sections, outline_warnings = parse_outline(raw.lines)
+        meta = report_meta(raw.title, list(raw.lines), raw.signoff, sections)
+        default_kind = SectionKind.PLANS if meta.doc_type in (DocType.PLAN, DocType.KEY_POINTS) else SectionKind.ACHIEVEMENTS
+        annotated = []
+        for section in sections:
+            kind = section_kind(section.path, default_kind)
+            annotated.append(Section(section.path, section.paragraphs, kind, section_years(section.path, kind, meta)))
+        report = Report(
+            id=content_id(source, raw.index, raw.title, raw.lines),
+            source=source, index=raw.index, meta=meta, sections=tuple(annotated),
+            warnings=(*raw.warnings, *outline_warnings),
+        )
+        reports.append(report)
+        chunks.extend(chunk_report(report, budget))
+        prefix = f"第{raw.index + 1}篇：" if len(raw_reports) > 1 else ""
+        all_warnings.extend(prefix + w for w in report.warnings)
+    return IngestedFile(source, encoding, tuple(reports), tuple(chunks), tuple(all_warnings))

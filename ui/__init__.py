@@ -1,0 +1,1 @@
+"""The Gradio app: layout and event handlers only; calls assistant/, nothing deeper (issue: UI)."""

@@ -1,0 +1,1 @@
+"""Storage: the document store (source of truth) and, derived from it, the search indexes."""
