@@ -13,7 +13,7 @@ from ingest.model import Chunk, Report, content_id
 from ingest.tokens import TokenCounter
 
 _SENTENCE = re.compile(r".+?(?:[。！？；;!?]+[”’」』）)]*|$)", re.S)
-_CLAUSE = re.compile(r".+?(?:[，、,：:]+[”’」』）)]*|$)", re.S)
+_CLAUSE_END = re.compile(r"[，、,：:]+[”’」』）)]*")
 _UNIT = "万亿千百余多个名人次剂例元张户份辆间套管家所座台项条篇天岁周批支床%‰％"
 _FIGURE = re.compile(
     r"\d{1,4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?"          # 2021年9月22日, 2021年9月
@@ -49,13 +49,22 @@ def safe_cut(text: str, position: int, spans: list[tuple[int, int]]) -> int:
     return position
 
 
+def split_clauses(sentence: str) -> list[str]:
+    """Cut after commas, 、 and colons, except inside a figure ("10:30", "1,234")."""
+    spans = protected_spans(sentence)
+    cuts = [m.end() for m in _CLAUSE_END.finditer(sentence)
+            if not any(start < m.end() < end or start < m.start() < end for start, end in spans)]
+    bounds = [0, *(c for c in cuts if 0 < c < len(sentence)), len(sentence)]
+    return [sentence[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
 def _pieces(sentence: str, budget: TokenBudget) -> list[str]:
     """A sentence over budget: cut at commas, then (last resort) by length, never inside a figure."""
     if budget.fits(sentence):
         return [sentence]
     pieces: list[str] = []
     current = ""
-    for clause in (m.group(0) for m in _CLAUSE.finditer(sentence) if m.group(0)):
+    for clause in split_clauses(sentence):
         if current and not budget.fits(current + clause):
             pieces.append(current)
             current = ""

@@ -259,10 +259,9 @@ def load_docx(path: Path) -> LoadedText:
         raise CorruptDocument(str(path), f".docx 文件已损坏或不完整（{type(exc).__name__}）。请用 Word/WPS 打开后另存为 .docx。") from None
     body = document.find(f"{W}body")
     lines: list[str] = []
-    rebuilt = tables = 0
+    rebuilt = 0
     for block in _body_blocks(body if body is not None else []):
         if block.tag == f"{W}tbl":
-            tables += 1
             lines.extend(_table_lines(block))
             continue
         text = _paragraph_text(block)
@@ -275,6 +274,4 @@ def load_docx(path: Path) -> LoadedText:
     warnings = []
     if rebuilt:
         warnings.append(f"已还原 Word 自动编号（{rebuilt} 段）")
-    if tables:
-        warnings.append(f"已读取 {tables} 个表格")
     return LoadedText(clean_text("\n".join(lines)), None, tuple(warnings))

@@ -222,5 +222,7 @@ def _plan_years_from_headings(sections: list[Section], summary: YearSpan) -> Yea
             span = years_in(section.path[0], anchor=last)
             if span.known:
                 return span
+            if "下半年" in section.path[0] and last:
+                return YearSpan(last)       # a half-year report's plan for the rest of the year
     has_plans = any(s.path and classify_heading(s.path[0]) is SectionKind.PLANS for s in sections)
     return YearSpan(last + 1) if last and has_plans else YearSpan()
