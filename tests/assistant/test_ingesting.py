@@ -1,0 +1,107 @@
+import shutil
+from pathlib import Path
+
+from assistant.ingesting import ingest_paths, remove_file
+from assistant.errors import FileNotIngested
+from tests.conftest import SAMPLES
+from tests.ingest.fixtures import build_numbered_docx, build_pdf
+
+import pytest
+
+from vectorstore.docstore import DocumentStore
+
+
+@pytest.fixture
+def store(tmp_path) -> DocumentStore:
+    return DocumentStore(tmp_path / "data" / "documents.sqlite3")
+
+
+def _reports_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    shutil.copytree(SAMPLES, folder)
+    return folder
+
+
+def test_second_run_reports_every_file_unchanged(tmp_path, store, budget):
+    folder = _reports_folder(tmp_path)
+    first = ingest_paths([folder], store, budget)
+    assert [f.status for f in first.files] == ["ingested"] * 3
+    chunks = store.counts()["chunks"]
+    second = ingest_paths([folder], store, budget)
+    assert [f.status for f in second.files] == ["unchanged"] * 3
+    assert [f.chunks for f in second.files] == [f.chunks for f in first.files]
+    assert store.counts()["chunks"] == chunks and second.added_chunk_ids == []
+
+
+def test_changed_file_replaces_its_old_chunks(tmp_path, store, budget):
+    folder = _reports_folder(tmp_path)
+    ingest_paths([folder], store, budget)
+    target = next(folder.glob("*2024年上半年*"))
+    target.write_text(target.read_text(encoding="utf-8").replace("42016人", "42999人"), encoding="utf-8")
+    summary = ingest_paths([folder], store, budget)
+    assert sorted(f.status for f in summary.files) == ["ingested", "unchanged", "unchanged"]
+    texts = " ".join(c.text for c in store.chunks())
+    assert "42999人" in texts and "42016人" not in texts
+    assert summary.removed_chunk_ids and summary.added_chunk_ids
+
+
+def test_a_changed_chunk_budget_reingests_unchanged_files(tmp_path, store, budget):
+    from ingest.chunking import TokenBudget
+
+    folder = _reports_folder(tmp_path)
+    ingest_paths([folder], store, budget)
+    summary = ingest_paths([folder], store, TokenBudget(60, budget.counter))
+    assert [f.status for f in summary.files] == ["ingested"] * 3
+
+
+def test_bad_inputs_fail_alone_and_lose_nothing_else(tmp_path, store, budget):
+    folder = _reports_folder(tmp_path)
+    (folder / "empty.txt").write_text("  \n")
+    (folder / "junk.txt").write_bytes(bytes(range(256)) * 4)
+    good_docx = build_numbered_docx(tmp_path / "good.docx").read_bytes()
+    (folder / "truncated.docx").write_bytes(good_docx[:500])
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7 not really")
+    build_pdf(folder / "report.pdf", ["2023年工作总结", "一、工作完成情况", "签约率79.8%。"])
+    (folder / "notes.xlsx").write_bytes(b"PK")                 # in a folder: skipped, not failed
+    explicit = tmp_path / "table.xlsx"
+    explicit.write_bytes(b"PK")                                # named explicitly: failed
+    summary = ingest_paths([folder, explicit, tmp_path / "missing.txt"], store, budget)
+    by_name = {Path(f.path).name: f for f in summary.files}
+    for name in ["empty.txt", "junk.txt", "truncated.docx", "broken.pdf", "table.xlsx", "missing.txt"]:
+        assert by_name[name].status == "failed", name
+        assert name in by_name[name].error and "\n" not in by_name[name].error
+    assert by_name["report.pdf"].status == "ingested"
+    assert sum(f.status == "ingested" for f in summary.files) == 4
+    assert summary.skipped == [str(folder / "notes.xlsx")]
+    assert summary.failed and summary.totals()["failed"] == 6
+
+
+def test_identical_copy_is_not_indexed_twice(tmp_path, store, budget):
+    folder = _reports_folder(tmp_path)
+    ingest_paths([folder], store, budget)
+    copy = tmp_path / "copy.txt"
+    shutil.copy(next(folder.glob("*2022年*")), copy)
+    [outcome] = ingest_paths([copy], store, budget).files
+    assert outcome.status == "unchanged" and "相同" in outcome.warnings[0]
+
+
+def test_remove_by_name(tmp_path, store, budget):
+    folder = _reports_folder(tmp_path)
+    ingest_paths([folder], store, budget)
+    name = next(folder.glob("*2022年*")).name
+    record, removed = remove_file(name, store)
+    assert record.source == name and removed
+    assert store.counts()["files"] == 2
+    with pytest.raises(FileNotIngested, match="files"):
+        remove_file(name, store)
+
+
+def test_sample_reports_metadata(tmp_path, store, budget):
+    summary = ingest_paths([SAMPLES], store, budget)
+    encodings = sorted(f.encoding for f in summary.files)
+    assert encodings == ["gbk", "utf-8", "utf-8"]
+    rows = {r.source: r for r in store.reports()}
+    half = next(r for name, r in rows.items() if "上半年" in name)
+    assert (half.years.start, half.period, half.plan_years.start) == (2024, "上半年", 2024)
+    assert {r.organisation for r in rows.values()} == {"清河县卫健委"}
+    assert sorted(r.years.start for r in rows.values()) == [2022, 2023, 2024]
