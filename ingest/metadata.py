@@ -10,7 +10,7 @@ import re
 from collections import Counter
 
 from ingest.model import DocType, Period, ReportMeta, Section, SectionKind, YearSpan
-from ingest.outline import chinese_to_int
+from ingest.outline import chinese_to_int, match_marker
 
 _CN_DIGIT = "〇零一二三四五六七八九"
 _YEAR = re.compile(rf"(?<![\d_xX])((?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}})\s*年")
@@ -26,7 +26,7 @@ _PROBLEM_WORDS = re.compile(r"(问题|不足|短板|困难|差距|弱项|薄弱)
 _SUGGESTION_WORDS = re.compile(r"(意见|建议)")
 _ACHIEVEMENT_WORDS = re.compile(r"(总结|完成情况|进展|成效|开展|主要工作|工作情况|履职|成绩|回顾)")
 
-_ORG_SUFFIX = r"(?:卫健委|卫健局|卫生健康委员会|卫生健康局|卫生和计划生育委员会|卫计委|卫生计生委)"
+_ORG_SUFFIX = r"(?:卫健委|卫健局|卫生健康委员会|卫生健康委|卫生健康局|卫生和计划生育委员会|卫计委|卫生计生委)"
 _ORG = re.compile(rf"(?<![\u4e00-\u9fff])((?:(?:[xX]{{1,3}}|[\u4e00-\u9fff]{{1,4}})?[省市区县州旗])*){_ORG_SUFFIX}")
 _NOT_A_PLACE = re.compile(r"^(?:按照|根据|在|和|与|由|对|经|向|及|我|省)")
 _DATE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
@@ -188,7 +188,7 @@ def report_meta(title: str | None, body: list[str], signoff: tuple[str, ...],
         plan = _plan_years_from_headings(sections, summary)
     kinds = {section_kind(s.path, SectionKind.ACHIEVEMENTS) for s in sections}
     kind_of_doc = doc_type(title, kinds)
-    if kind_of_doc is DocType.PLAN and not summary.known:
+    if kind_of_doc in (DocType.PLAN, DocType.KEY_POINTS) and not summary.known:
         summary = plan
     return ReportMeta(
         title=title,
@@ -202,12 +202,12 @@ def report_meta(title: str | None, body: list[str], signoff: tuple[str, ...],
 
 
 def _opening_years(body: list[str]) -> YearSpan:
-    """A report without a title: "2021年全区卫生健康系统…" — the year its first sentence opens with."""
-    if not body:
-        return YearSpan()
-    first_sentence = re.split(r"[。！？]", body[0], maxsplit=1)[0]
-    m = _YEAR.match(first_sentence) or _YEAR.search(first_sentence[:12])
-    return YearSpan(parse_year(m.group(1))) if m else YearSpan()
+    """A report without a title: the year its opening paragraphs start with ("2021年全区卫生健康系统…")."""
+    paragraphs = [line for line in body[:6] if match_marker(line) is None][:2]
+    for paragraph in paragraphs:
+        if m := _YEAR.match(paragraph):
+            return YearSpan(parse_year(m.group(1)))
+    return YearSpan()
 
 
 def _latest_heading_year(sections: list[Section]) -> int | None:
