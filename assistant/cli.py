@@ -163,6 +163,17 @@ class _progress_bar:
             self.bar.close()
 
 
+def _year_ranges(years: tuple[int, ...]) -> str:
+    """(2017, 2018, 2019, 2022) -> "2017-2019,2022"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    return ",".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs) or "未知"
+
+
 _STATUS = {"ingested": "已导入", "unchanged": "未变化", "failed": "失败"}
 
 
@@ -171,7 +182,7 @@ def _print_ingest_table(summary) -> None:
         if f.status == "failed":
             print(f"[{_STATUS[f.status]}] {f.error}")
             continue
-        years = ",".join(str(y) for y in f.years) or "未知"
+        years = _year_ranges(f.years)
         print(f"[{_STATUS[f.status]}] {f.path}  编码:{f.encoding or '-'}  报告:{f.reports}  "
               f"文本块:{f.chunks}  年份:{years}")
         for warning in f.warnings:

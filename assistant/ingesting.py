@@ -121,6 +121,10 @@ def _ingest_one(path: Path, store: DocumentStore, budget: TokenBudget, signature
         ingested = ingest_file(path, budget, source=path.name)
     except IngestError as exc:
         return FileOutcome(shown, "failed", error=str(exc))
+    except Exception as exc:  # a bug of ours must not cost the user the other files
+        log.exception("unexpected error while ingesting %s", path)
+        return FileOutcome(shown, "failed", error=f"{shown}: 处理时出现内部错误（{type(exc).__name__}: {exc}）。"
+                                                   "其他文件不受影响；请用 -v 重新运行并报告此问题。")
     record = FileRecord(key, path.name, sha, len(data), signature, ingested.encoding, ingested.warnings,
                         datetime.now(timezone.utc).isoformat(timespec="seconds"))
     removed, added = store.replace_file(record, ingested)

@@ -105,3 +105,21 @@ def test_sample_reports_metadata(tmp_path, store, budget):
     assert (half.years.start, half.period, half.plan_years.start) == (2024, "上半年", 2024)
     assert {r.organisation for r in rows.values()} == {"清河县卫健委"}
     assert sorted(r.years.start for r in rows.values()) == [2022, 2023, 2024]
+
+
+def test_an_unexpected_parser_error_fails_one_file_only(tmp_path, store, budget, monkeypatch):
+    import assistant.ingesting as ingesting
+
+    real = ingesting.ingest_file
+
+    def flaky(path, budget, *, source=None):
+        if "2022年" in path.name:
+            raise RuntimeError("boom")
+        return real(path, budget, source=source)
+
+    monkeypatch.setattr(ingesting, "ingest_file", flaky)
+    summary = ingest_paths([_reports_folder(tmp_path)], store, budget)
+    statuses = sorted(f.status for f in summary.files)
+    assert statuses == ["failed", "ingested", "ingested"]
+    failed = next(f for f in summary.files if f.status == "failed")
+    assert "内部错误" in failed.error and "RuntimeError" in failed.error
