@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
@@ -24,6 +24,32 @@ class IngestSettings(BaseModel):
     tokenizer: str = Field("cl100k_base", description="tiktoken 编码名；离线且无本地缓存时改用保守估算")
 
 
+class EmbeddingSettings(BaseModel):
+    kind: Literal["auto", "sentence-transformers", "hashing"] = Field(
+        "auto", description="auto：本机有模型就用 sentence-transformers，否则用离线字符 n-gram 嵌入")
+    model: str = Field("BAAI/bge-small-zh-v1.5", description="sentence-transformers 模型名或本地路径")
+    device: str = Field("cpu", description="cpu 或 cuda")
+    batch_size: int = Field(32, ge=1, le=1024, description="嵌入批大小")
+    query_instruction: str | None = Field(None, description="查询前缀；默认对 bge-*-zh 模型使用官方检索指令")
+    hashing_dim: int = Field(512, ge=64, le=4096, description="离线 n-gram 嵌入的维度")
+
+
+class VectorStoreSettings(BaseModel):
+    chroma_url: str | None = Field(None, description="Chroma 服务器地址（如 http://127.0.0.1:8000）；不设则用数据目录中的嵌入式存储")
+
+
+class RetrievalSettings(BaseModel):
+    lexical_weight: float = Field(1.0, ge=0, description="融合时 BM25 结果的权重")
+    dense_weight: float | None = Field(
+        None, ge=0, description="融合时向量结果的权重；不设则自动：sentence-transformers 为 1.0，离线 n-gram 嵌入为 0.25")
+    rrf_k: int = Field(60, ge=1, description="倒数排名融合（RRF）的 k")
+    candidates: int = Field(50, ge=5, le=1000, description="每路检索取回的候选数")
+    reranker: Literal["auto", "on", "off"] = Field("auto", description="交叉编码重排序：auto 为本机有模型时启用")
+    reranker_model: str = Field("BAAI/bge-reranker-base", description="重排序模型名或本地路径")
+    terms_file: Path | None = Field(None, description="行业词典文件（jieba 格式），默认用内置词典")
+    synonyms_file: Path | None = Field(None, description="同义词表文件，默认用内置同义词表")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid")
     toml_path: ClassVar[Path | None] = None
@@ -32,6 +58,9 @@ class Settings(BaseSettings):
     offline: bool = Field(True, description="离线模式：不下载任何模型或编码文件（设置 HF_HUB_OFFLINE 等）")
     log_level: str = Field("WARNING", description="日志级别：DEBUG / INFO / WARNING / ERROR")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="导入与切分")
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="嵌入模型")
+    vectorstore: VectorStoreSettings = Field(default_factory=VectorStoreSettings, description="向量库")
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="检索")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -82,6 +111,8 @@ def apply_offline_environment(settings: Settings) -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     if settings.offline:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -11,6 +11,7 @@ from ingest.tokens import load_token_counter
 from vectorstore.docstore import DocumentStore
 
 DOCSTORE_FILE = "documents.sqlite3"
+HASHING_DENSE_WEIGHT = 0.25
 
 
 def token_budget(settings: Settings) -> tuple[TokenBudget, str | None]:
@@ -20,8 +21,58 @@ def token_budget(settings: Settings) -> tuple[TokenBudget, str | None]:
 
 def open_document_store(settings: Settings, *, create: bool = False) -> DocumentStore:
     data_dir: Path = settings.data_path
-    if not create and not (data_dir / DOCSTORE_FILE).is_file():
-        raise ConfigError(f"数据目录 {data_dir} 中没有文档库。请先运行 `report-assistant ingest --data-dir {data_dir} 报告文件夹`。")
     if data_dir.exists() and not data_dir.is_dir():
         raise ConfigError(f"数据目录 {data_dir} 不是文件夹。请换一个 --data-dir。")
+    if not create and not (data_dir / DOCSTORE_FILE).is_file():
+        raise ConfigError(f"数据目录 {data_dir} 中没有文档库。请先运行 `report-assistant ingest --data-dir {data_dir} 报告文件夹`。")
     return DocumentStore(data_dir / DOCSTORE_FILE)
+
+
+def load_embedder(settings: Settings, embedder=None):
+    """(embedder, notice): the one given (tests), else what the settings select."""
+    if embedder is not None:
+        return embedder, None
+    from vectorstore.embedders import EmbedderChoice, load_embedder as load
+
+    e = settings.embedding
+    return load(EmbedderChoice(kind=e.kind, model=e.model, device=e.device, batch_size=e.batch_size,
+                               query_instruction=e.query_instruction, hashing_dim=e.hashing_dim))
+
+
+def open_search_index(settings: Settings, *, embedder=None):
+    """(SearchIndex, notices). The dense side is Chroma: embedded in the data dir, or the configured server."""
+    from vectorstore.chroma import ChromaIndex, connect
+    from vectorstore.indexes import SearchIndex
+    from vectorstore.tokenize import DEFAULT_SYNONYMS, DEFAULT_TERMS, Tokenizer
+
+    r = settings.retrieval
+    for path in (r.terms_file, r.synonyms_file):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"找不到词表文件 {path}。请检查 retrieval.terms_file / retrieval.synonyms_file 设置。")
+    tokenizer = Tokenizer(r.terms_file or DEFAULT_TERMS, r.synonyms_file or DEFAULT_SYNONYMS)
+    embedder, notice = load_embedder(settings, embedder)
+    client = connect(path=settings.data_path / "chroma", url=settings.vectorstore.chroma_url)
+    dense = ChromaIndex(client, embedder.name, embedder.dim)
+    index = SearchIndex.open(settings.data_path / "lexical", tokenizer, dense=dense, embedder=embedder)
+    return index, [n for n in (notice,) if n]
+
+
+def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hybrid", embedder=None, index=None):
+    """(HybridRetriever, notices), with the indexes brought in step with the store first."""
+    from vectorstore.rerank import load_reranker
+    from vectorstore.retrieval import HybridRetriever, RetrievalConfig
+
+    notices: list[str] = []
+    if index is None:
+        index, notices = open_search_index(settings, embedder=embedder)
+        index.sync(store)
+    r = settings.retrieval
+    reranker, notice = load_reranker(r.reranker, r.reranker_model, settings.embedding.device)
+    if notice:
+        notices.append(notice)
+    dense_weight = r.dense_weight
+    if dense_weight is None:   # the hashing embedder is a weak signal next to BM25 (measured on the golden set)
+        dense_weight = HASHING_DENSE_WEIGHT if index.embedder.name.startswith("hashing") else 1.0
+    config = RetrievalConfig(mode=mode, lexical_weight=r.lexical_weight, dense_weight=dense_weight,
+                             rrf_k=r.rrf_k, candidates=r.candidates)
+    return HybridRetriever(index, store, config, reranker=reranker), notices

@@ -144,9 +144,38 @@ class DocumentStore:
     def chunks(self, report_id: str | None = None) -> Iterator[Chunk]:
         query = "SELECT * FROM chunks" + (" WHERE report_id = ?" if report_id else "") + " ORDER BY report_id, ordinal"
         for row in self._db.execute(query, (report_id,) if report_id else ()):
-            yield Chunk(id=row[0], report_id=row[1], source=row[2], ordinal=row[3],
-                        section_path=tuple(json.loads(row[4])), text=row[5], kind=SectionKind(row[6]),
-                        years=YearSpan(row[7], row[8]), tokens=row[9])
+            yield _chunk(row)
+
+    def indexed_chunks(self, ids: set[str] | None = None) -> Iterator[tuple[Chunk, str | None]]:
+        """(chunk, organisation of its report) — what the search indexes are built from."""
+        orgs = dict(self._db.execute("SELECT id, organisation FROM reports").fetchall())
+        for chunk in self.chunks():
+            if ids is None or chunk.id in ids:
+                yield chunk, orgs.get(chunk.report_id)
+
+    def chunk_ids(self) -> set[str]:
+        return {row[0] for row in self._db.execute("SELECT id FROM chunks")}
+
+    def chunks_by_id(self, ids: list[str]) -> dict[str, Chunk]:
+        found: dict[str, Chunk] = {}
+        for start in range(0, len(ids), 500):
+            part = ids[start:start + 500]
+            rows = self._db.execute(f"SELECT * FROM chunks WHERE id IN ({','.join('?' * len(part))})", part)
+            for row in rows:
+                found[row[0]] = _chunk(row)
+        return found
+
+    def report_rows(self, ids: set[str] | None = None) -> dict[str, ReportRow]:
+        return {r.id: r for r in self.reports() if ids is None or r.id in ids}
+
+    def newest_year(self) -> int | None:
+        """The latest year any report summarises (plan years excluded): what 今年 means."""
+        row = self._db.execute("SELECT MAX(COALESCE(year_end, year_start)) FROM reports").fetchone()
+        return row[0]
+
+    def organisations(self) -> list[str]:
+        return [row[0] for row in self._db.execute(
+            "SELECT DISTINCT organisation FROM reports WHERE organisation IS NOT NULL ORDER BY organisation")]
 
     def counts(self) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
@@ -172,6 +201,11 @@ class DocumentStore:
 
 def _dump(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _chunk(row: tuple) -> Chunk:
+    return Chunk(id=row[0], report_id=row[1], source=row[2], ordinal=row[3], section_path=tuple(json.loads(row[4])),
+                 text=row[5], kind=SectionKind(row[6]), years=YearSpan(row[7], row[8]), tokens=row[9])
 
 
 def _file_record(row: tuple) -> FileRecord:

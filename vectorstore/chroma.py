@@ -1,0 +1,130 @@
+"""Chroma as the vector store: embedded (PersistentClient in the data directory) or a server (HttpClient).
+
+Each collection records the embedder that filled it; opening it with another is a clear error.
+Telemetry is off.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+
+from ingest.errors import ReportAssistantError
+
+log = logging.getLogger(__name__)
+
+COLLECTION = "report_chunks"
+BATCH = 2000
+
+
+class EmbedderMismatch(ReportAssistantError):
+    pass
+
+
+class VectorStoreUnavailable(ReportAssistantError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class DenseDoc:
+    id: str
+    vector: np.ndarray
+    source: str
+    report_id: str
+    kind: str
+    year_start: int          # -1 when unknown
+    year_end: int
+    org: str                 # "" when unknown
+
+
+def _settings():
+    from chromadb.config import Settings
+
+    return Settings(anonymized_telemetry=False)
+
+
+def connect(*, path: Path | None = None, url: str | None = None):
+    """An embedded client at `path`, or a client of the Chroma server at `url` (http://host:port)."""
+    import chromadb
+
+    if url:
+        parsed = urlparse(url if "://" in url else f"http://{url}")
+        try:
+            client = chromadb.HttpClient(host=parsed.hostname or "localhost", port=parsed.port or 8000,
+                                         ssl=parsed.scheme == "https", settings=_settings())
+            client.heartbeat()
+        except Exception as exc:  # httpx and chromadb raise several connection error types
+            raise VectorStoreUnavailable(
+                f"无法连接 Chroma 服务器 {url}（{type(exc).__name__}）。请确认服务器已启动（`chroma run --path DIR`），"
+                "或去掉 vectorstore.chroma_url 改用本地嵌入式存储。") from None
+        return client
+    assert path is not None
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=_settings())
+
+
+class ChromaIndex:
+    def __init__(self, client, embedder_name: str, dim: int, *, collection: str = COLLECTION) -> None:
+        self.client = client
+        self.embedder_name = embedder_name
+        self.dim = dim
+        self.collection_name = collection
+        self._collection = self._open()
+
+    def _open(self):
+        collection = self.client.get_or_create_collection(
+            self.collection_name, metadata={"embedder": self.embedder_name, "dim": self.dim},
+            embedding_function=None, configuration={"hnsw": {"space": "cosine"}})
+        recorded = (collection.metadata or {}).get("embedder")
+        if recorded and recorded != self.embedder_name:
+            raise EmbedderMismatch(
+                f"向量索引是用嵌入 {recorded} 建立的，当前配置的嵌入是 {self.embedder_name}，两者不能混用。"
+                "请运行 `report-assistant reindex --data-dir 数据目录` 用当前嵌入重建索引，或把嵌入设置改回原来的。")
+        return collection
+
+    def reset(self) -> None:
+        try:
+            self.client.delete_collection(self.collection_name)
+        except Exception:  # noqa: BLE001 — chromadb raises NotFoundError / ValueError by version
+            log.debug("collection %s did not exist", self.collection_name)
+        self._collection = self._open()
+
+    def count(self) -> int:
+        return self._collection.count()
+
+    def live_ids(self) -> set[str]:
+        return set(self._collection.get(include=[])["ids"])
+
+    def add(self, docs: list[DenseDoc]) -> None:
+        for start in range(0, len(docs), BATCH):
+            batch = docs[start:start + BATCH]
+            self._collection.upsert(
+                ids=[d.id for d in batch],
+                embeddings=np.stack([d.vector for d in batch]).astype(np.float32),
+                metadatas=[{"source": d.source, "report_id": d.report_id, "kind": d.kind, "year_start": d.year_start,
+                            "year_end": d.year_end, "org": d.org} for d in batch])
+
+    def delete(self, ids: list[str]) -> None:
+        for start in range(0, len(ids), BATCH):
+            self._collection.delete(ids=ids[start:start + BATCH])
+
+    def search(self, vector: np.ndarray, k: int, *, year: int | None = None, kinds: set[str] | None = None,
+               org: str | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, cosine similarity) under the same filters as the lexical index."""
+        if not self._collection.count():
+            return []
+        clauses: list[dict] = []
+        if year is not None:
+            clauses += [{"year_start": {"$gte": 0}}, {"year_start": {"$lte": year}}, {"year_end": {"$gte": year}}]
+        if kinds:
+            clauses.append({"kind": {"$in": sorted(kinds)}})
+        if org is not None:
+            clauses.append({"org": org})
+        where = None if not clauses else clauses[0] if len(clauses) == 1 else {"$and": clauses}
+        result = self._collection.query(query_embeddings=[vector.astype(np.float32)], n_results=k, where=where,
+                                        include=["distances"])
+        return [(chunk_id, 1.0 - float(dist)) for chunk_id, dist in zip(result["ids"][0], result["distances"][0])]

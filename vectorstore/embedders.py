@@ -1,0 +1,170 @@
+"""Embedders: sentence-transformers (by model name or local path) and an offline hashing embedder.
+
+Selection `auto` uses the sentence-transformers model when its weights are on this machine and
+otherwise the hashing embedder, with one notice. Nothing here downloads: `pull_model` does, and only
+when the user asks (`report-assistant models pull`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from ingest.errors import ReportAssistantError
+from ingest.normalize import fold_digits
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
+BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："
+
+
+class ModelNotAvailable(ReportAssistantError):
+    pass
+
+
+class Embedder(Protocol):
+    name: str                      # recorded with each collection; another name cannot open it
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+# --- offline: hashed character n-grams ------------------------------------------------------------
+
+_PRIMES = np.array([1_000_003, 998_244_353, 1_000_000_007], dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class HashingEmbedder:
+    """Character 1-3-grams hashed into `dim` signed buckets, L2-normalised.
+
+    Texts that share characters and short words are close; figures are folded (full-width digits)
+    so "２０２１" and "2021" meet. Deterministic across processes and machines.
+    """
+
+    dim: int = 512
+    weights: tuple[float, float, float] = (0.4, 1.0, 0.8)
+    name: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", f"hashing-ngram-v1-{self.dim}")
+
+    def _vector(self, text: str) -> np.ndarray:
+        codes = np.frombuffer(fold_digits(text).lower().encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        codes = codes[codes > 32]                      # drop spaces and control characters
+        vec = np.zeros(self.dim, dtype=np.float32)
+        for n, weight in zip((1, 2, 3), self.weights):
+            if len(codes) < n:
+                break
+            h = np.zeros(len(codes) - n + 1, dtype=np.int64)
+            for offset in range(n):
+                h = (h * 31 + codes[offset: len(codes) - n + 1 + offset] * _PRIMES[offset]) % 2_147_483_647
+            h = (h * 2_654_435_761 + n) % 4_294_967_291
+            signs = np.where((h >> 7) & 1, 1.0, -1.0).astype(np.float32)
+            vec += np.bincount(h % self.dim, weights=signs * weight, minlength=self.dim).astype(np.float32)
+        norm = float(np.linalg.norm(vec))
+        return vec / norm if norm else vec
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.stack([self._vector(t) for t in texts])
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+
+# --- sentence-transformers -------------------------------------------------------------------------
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local directory; normalised embeddings."""
+
+    def __init__(self, model_path: str, *, name: str, device: str = "cpu", batch_size: int = 32,
+                 query_instruction: str = "") -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(model_path, device=device, local_files_only=True)
+        self.name = f"st:{name}"
+        self.dim = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+        self.query_instruction = query_instruction
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(self._model.encode(texts, batch_size=self.batch_size, normalize_embeddings=True,
+                                             show_progress_bar=False), dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return np.asarray(self._model.encode([self.query_instruction + text], normalize_embeddings=True,
+                                             show_progress_bar=False)[0], dtype=np.float32)
+
+
+def local_model_path(name_or_path: str) -> str | None:
+    """A local directory for the model, from the path itself or the Hugging Face cache; no network."""
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return str(path)
+    if name_or_path.count("/") != 1 or path.is_absolute():
+        return None
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        return snapshot_download(name_or_path, local_files_only=True)
+    except (LocalEntryNotFoundError, OSError, ValueError):
+        return None
+
+
+def pull_model(name: str) -> str:
+    """Download a model into the Hugging Face cache (HF_ENDPOINT is honoured for mirrors)."""
+    from huggingface_hub import snapshot_download
+
+    try:
+        return snapshot_download(name)
+    except Exception as exc:  # the hub client raises many network error types
+        raise ModelNotAvailable(
+            f"下载模型 {name} 失败（{type(exc).__name__}）。请检查网络，或设置 HF_ENDPOINT 使用镜像站，"
+            "也可以手动下载后设置 embedding.model=/本地/路径。") from None
+
+
+@dataclass(frozen=True, slots=True)
+class EmbedderChoice:
+    kind: str = "auto"                          # auto | sentence-transformers | hashing
+    model: str = DEFAULT_MODEL
+    device: str = "cpu"
+    batch_size: int = 32
+    query_instruction: str | None = None        # None: the bge instruction for bge-*-zh models
+    hashing_dim: int = 512
+
+
+def load_embedder(choice: EmbedderChoice) -> tuple[Embedder, str | None]:
+    """(embedder, notice). `auto` falls back to hashing with a notice; an explicit choice raises."""
+    if choice.kind == "hashing":
+        return HashingEmbedder(choice.hashing_dim), None
+    path = local_model_path(choice.model)
+    if path is None:
+        message = (f"未找到嵌入模型 {choice.model}（本机没有该模型文件，当前不自动下载）。"
+                   f"请下载到本地后设置 embedding.model=/path/to/model，或联网运行 `report-assistant models pull {choice.model}`。")
+        if choice.kind == "sentence-transformers":
+            raise ModelNotAvailable(message)
+        return HashingEmbedder(choice.hashing_dim), message + " 现在使用离线字符 n-gram 嵌入（检索以关键词为主）。"
+    instruction = choice.query_instruction
+    if instruction is None:
+        instruction = BGE_ZH_QUERY_INSTRUCTION if "bge" in choice.model.lower() and "zh" in choice.model.lower() else ""
+    try:
+        embedder = SentenceTransformerEmbedder(path, name=choice.model, device=choice.device,
+                                               batch_size=choice.batch_size, query_instruction=instruction)
+    except (OSError, ValueError, RuntimeError) as exc:
+        message = f"嵌入模型 {choice.model} 无法加载（{type(exc).__name__}: {exc}）。请检查模型目录是否完整。"
+        if choice.kind == "sentence-transformers":
+            raise ModelNotAvailable(message) from None
+        return HashingEmbedder(choice.hashing_dim), message + " 现在使用离线字符 n-gram 嵌入。"
+    return embedder, None

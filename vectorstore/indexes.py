@@ -1,0 +1,100 @@
+"""The search indexes (lexical + dense), derived from the document store and kept in step with it."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ingest.errors import ReportAssistantError
+from ingest.model import Chunk
+from vectorstore.chroma import ChromaIndex, DenseDoc
+from vectorstore.docstore import DocumentStore
+from vectorstore.embedders import Embedder
+from vectorstore.lexical import LexicalDoc, LexicalIndex
+from vectorstore.tokenize import Tokenizer
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int, str], None]
+BATCH = 512
+
+
+class IndexOutOfDate(ReportAssistantError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    added: int
+    removed: int
+
+
+class SearchIndex:
+    def __init__(self, lexical: LexicalIndex, dense: ChromaIndex | None, tokenizer: Tokenizer,
+                 embedder: Embedder | None) -> None:
+        self.lexical = lexical
+        self.dense = dense
+        self.tokenizer = tokenizer
+        self.embedder = embedder
+
+    @classmethod
+    def open(cls, directory: Path, tokenizer: Tokenizer, *, dense: ChromaIndex | None,
+             embedder: Embedder | None) -> SearchIndex:
+        lexical = LexicalIndex.open(directory, tokenizer.signature)
+        if lexical.signature != tokenizer.signature and len(lexical):
+            raise IndexOutOfDate(
+                "检索词典或同义词表已修改，关键词索引需要重建。请运行 `report-assistant reindex --data-dir 数据目录`。")
+        return cls(lexical, dense, tokenizer, embedder)
+
+    def sync(self, store: DocumentStore, progress: Progress | None = None) -> SyncReport:
+        """Make both indexes hold exactly the document store's chunks (cheap when they already do)."""
+        wanted = store.chunk_ids()
+        lexical_ids = self.lexical.live_ids()
+        dense_ids = self.dense.live_ids() if self.dense else wanted
+        removed_lexical, removed_dense = lexical_ids - wanted, dense_ids - wanted
+        missing_lexical, missing_dense = wanted - lexical_ids, wanted - dense_ids
+        if removed_lexical:
+            self.lexical.delete(sorted(removed_lexical))
+        if removed_dense and self.dense:
+            self.dense.delete(sorted(removed_dense))
+        missing = missing_lexical | missing_dense
+        if missing:
+            rows = list(store.indexed_chunks(missing))
+            for start in range(0, len(rows), BATCH):
+                batch = rows[start:start + BATCH]
+                if progress:
+                    progress(start, len(rows), "建立索引")
+                self.lexical.add([self._lexical_doc(c, org) for c, org in batch if c.id in missing_lexical])
+                dense_batch = [(c, org) for c, org in batch if c.id in missing_dense]
+                if dense_batch and self.dense and self.embedder:
+                    vectors = self.embedder.embed_documents([c.context for c, _ in dense_batch])
+                    self.dense.add([_dense_doc(c, org, v) for (c, org), v in zip(dense_batch, vectors)])
+            if progress:
+                progress(len(rows), len(rows), "建立索引")
+        if missing or removed_lexical:
+            self.lexical.save()
+        return SyncReport(added=len(missing), removed=len(removed_lexical | removed_dense))
+
+    def rebuild(self, store: DocumentStore, progress: Progress | None = None) -> SyncReport:
+        """Drop both indexes and build them again from the document store (after changing embedder)."""
+        self.lexical = LexicalIndex(self.lexical.directory, self.tokenizer.signature)
+        if self.dense:
+            self.dense.reset()
+        return self.sync(store, progress)
+
+    def _lexical_doc(self, chunk: Chunk, org: str | None) -> LexicalDoc:
+        start, end = _years(chunk)
+        return LexicalDoc(chunk.id, self.tokenizer.tokens(chunk.context), start, end, chunk.kind.value, org or "")
+
+
+def _years(chunk: Chunk) -> tuple[int, int]:
+    if chunk.years.start is None:
+        return -1, -1
+    return chunk.years.start, chunk.years.end or chunk.years.start
+
+
+def _dense_doc(chunk: Chunk, org: str | None, vector) -> DenseDoc:
+    start, end = _years(chunk)
+    return DenseDoc(chunk.id, vector, chunk.source, chunk.report_id, chunk.kind.value, start, end, org or "")

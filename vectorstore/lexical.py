@@ -1,0 +1,224 @@
+"""A persistent, incremental BM25 index over jieba tokens.
+
+Postings are kept as term-sorted segments of numpy arrays; adding chunks writes a new small segment,
+deleting marks slots dead, and segments are merged (and dead slots dropped) now and then. The whole
+state is one .npz plus one .json in the index folder, loaded at start-up without re-tokenising.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+FORMAT = 1
+K1, B = 1.5, 0.75
+MAX_SEGMENTS = 6
+
+
+@dataclass(slots=True)
+class Segment:
+    terms: np.ndarray     # int32, sorted
+    slots: np.ndarray     # int32
+    tfs: np.ndarray       # float32
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalDoc:
+    id: str
+    tokens: list[str]
+    year_start: int       # -1 when unknown
+    year_end: int
+    kind: str             # SectionKind value
+    org: str              # "" when unknown
+
+
+class LexicalIndex:
+    def __init__(self, directory: Path, signature: str) -> None:
+        self.directory = directory
+        self.signature = signature                 # tokenizer (dictionary + synonyms) identity
+        self.ids: list[str] = []
+        self.slot_of: dict[str, int] = {}
+        self.vocab: dict[str, int] = {}
+        self.labels: dict[str, dict[str, int]] = {"kind": {}, "org": {}}   # small string columns as codes
+        self.columns = {name: np.zeros(0, dtype=np.int32) for name in ("length", "year_start", "year_end", "kind", "org")}
+        self.alive = np.zeros(0, dtype=bool)
+        self.segments: list[Segment] = []
+
+    # --- persistence -----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, directory: Path, signature: str) -> LexicalIndex:
+        index = cls(directory, signature)
+        state_file = directory / "state.json"
+        if not state_file.exists():
+            return index
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+        if state.get("format") != FORMAT:
+            return index                           # unreadable old format: caller re-syncs from the docstore
+        index.signature = state["signature"]
+        index.ids = state["ids"]
+        index.slot_of = {chunk_id: slot for slot, chunk_id in enumerate(index.ids)}
+        index.vocab = {term: i for i, term in enumerate(state["vocab"])}
+        index.labels = {name: {label: i for i, label in enumerate(values)} for name, values in state["labels"].items()}
+        with np.load(directory / "arrays.npz") as arrays:
+            index.alive = arrays["alive"]
+            index.columns = {name: arrays[name] for name in index.columns}
+            index.segments = [Segment(arrays[f"s{i}_terms"], arrays[f"s{i}_slots"], arrays[f"s{i}_tfs"])
+                              for i in range(state["segments"])]
+        for chunk_id, slot in list(index.slot_of.items()):
+            if not index.alive[slot]:
+                del index.slot_of[chunk_id]
+        return index
+
+    def save(self) -> None:
+        if self.alive.size and (~self.alive).sum() > 0.3 * self.alive.size:
+            self._compact()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        arrays = {"alive": self.alive, **self.columns}
+        for i, seg in enumerate(self.segments):
+            arrays.update({f"s{i}_terms": seg.terms, f"s{i}_slots": seg.slots, f"s{i}_tfs": seg.tfs})
+        tmp = self.directory / "arrays.tmp.npz"
+        np.savez(tmp, **arrays)
+        os.replace(tmp, self.directory / "arrays.npz")
+        vocab = [None] * len(self.vocab)
+        for term, i in self.vocab.items():
+            vocab[i] = term
+        labels = {name: sorted(codes, key=codes.get) for name, codes in self.labels.items()}
+        state = {"format": FORMAT, "signature": self.signature, "ids": self.ids, "vocab": vocab,
+                 "labels": labels, "segments": len(self.segments)}
+        tmp_state = self.directory / "state.tmp.json"
+        tmp_state.write_text(json.dumps(state, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp_state, self.directory / "state.json")
+
+    # --- updates ---------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self.slot_of)
+
+    def live_ids(self) -> set[str]:
+        return set(self.slot_of)
+
+    def add(self, docs: list[LexicalDoc]) -> None:
+        docs = [d for d in docs if d.id not in self.slot_of]
+        if not docs:
+            return
+        first = len(self.ids)
+        terms, slots, tfs = [], [], []
+        for offset, doc in enumerate(docs):
+            slot = first + offset
+            self.ids.append(doc.id)
+            self.slot_of[doc.id] = slot
+            for token, tf in Counter(doc.tokens).items():
+                terms.append(self.vocab.setdefault(token, len(self.vocab)))
+                slots.append(slot)
+                tfs.append(tf)
+        new = {"length": [len(d.tokens) for d in docs], "year_start": [d.year_start for d in docs],
+               "year_end": [d.year_end for d in docs], "kind": [self._code("kind", d.kind) for d in docs],
+               "org": [self._code("org", d.org) for d in docs]}
+        for name, values in new.items():
+            self.columns[name] = np.concatenate([self.columns[name], np.asarray(values, dtype=np.int32)])
+        self.alive = np.concatenate([self.alive, np.ones(len(docs), dtype=bool)])
+        self.segments.append(_segment(np.asarray(terms, np.int32), np.asarray(slots, np.int32), np.asarray(tfs, np.float32)))
+        if len(self.segments) > MAX_SEGMENTS:
+            self._merge()
+
+    def _code(self, column: str, label: str) -> int:
+        codes = self.labels[column]
+        return codes.setdefault(label, len(codes))
+
+    def delete(self, ids: list[str]) -> None:
+        for chunk_id in ids:
+            slot = self.slot_of.pop(chunk_id, None)
+            if slot is not None:
+                self.alive[slot] = False
+
+    def _merge(self) -> None:
+        if len(self.segments) <= 1:
+            return
+        terms = np.concatenate([s.terms for s in self.segments])
+        slots = np.concatenate([s.slots for s in self.segments])
+        tfs = np.concatenate([s.tfs for s in self.segments])
+        keep = self.alive[slots]
+        self.segments = [_segment(terms[keep], slots[keep], tfs[keep])]
+
+    def _compact(self) -> None:
+        """Drop dead slots and renumber."""
+        self._merge()
+        new_slot = np.cumsum(self.alive) - 1
+        if self.segments:
+            seg = self.segments[0]
+            keep = self.alive[seg.slots]
+            self.segments = [Segment(seg.terms[keep], new_slot[seg.slots[keep]].astype(np.int32), seg.tfs[keep])]
+        self.columns = {name: col[self.alive] for name, col in self.columns.items()}
+        self.ids = [chunk_id for chunk_id, alive in zip(self.ids, self.alive) if alive]
+        self.slot_of = {chunk_id: slot for slot, chunk_id in enumerate(self.ids)}
+        self.alive = np.ones(len(self.ids), dtype=bool)
+
+    # --- search ----------------------------------------------------------------------------------
+
+    def search(self, tokens: list[str], k: int, *, mask: np.ndarray | None = None,
+               weights: list[float] | None = None) -> list[tuple[str, float]]:
+        """Top-k (chunk id, BM25 score); `mask` (per slot) restricts the candidates."""
+        n_live = int(self.alive.sum())
+        if not n_live or not tokens:
+            return []
+        allowed = self.alive if mask is None else (self.alive & mask)
+        lengths = self.columns["length"].astype(np.float32)
+        avgdl = float(lengths[self.alive].mean()) or 1.0
+        norm = K1 * (1 - B + B * lengths / avgdl)
+        scores = np.zeros(len(self.ids), dtype=np.float32)
+        for token, weight in zip(tokens, weights or [1.0] * len(tokens)):
+            term = self.vocab.get(token)
+            if term is None:
+                continue
+            slots, tfs = self._postings(term)
+            live = self.alive[slots]
+            df = int(live.sum())
+            if not df:
+                continue
+            idf = np.log(1 + (n_live - df + 0.5) / (df + 0.5))
+            np.add.at(scores, slots, weight * idf * tfs * (K1 + 1) / (tfs + norm[slots]))
+        scores[~allowed] = 0
+        top = _top_k(scores, k)
+        return [(self.ids[slot], float(scores[slot])) for slot in top if scores[slot] > 0]
+
+    def _postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
+        parts = []
+        for seg in self.segments:
+            lo, hi = np.searchsorted(seg.terms, term, "left"), np.searchsorted(seg.terms, term, "right")
+            if hi > lo:
+                parts.append((seg.slots[lo:hi], seg.tfs[lo:hi]))
+        if not parts:
+            return np.zeros(0, np.int32), np.zeros(0, np.float32)
+        if len(parts) == 1:
+            return parts[0]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+
+    def mask(self, *, year: int | None = None, kinds: set[str] | None = None, org: str | None = None) -> np.ndarray:
+        """Per-slot filter: chunks whose years cover `year`, of one of `kinds`, of organisation `org`."""
+        keep = np.ones(len(self.ids), dtype=bool)
+        if year is not None:
+            start, end = self.columns["year_start"], self.columns["year_end"]
+            keep &= (start >= 0) & (start <= year) & (end >= year)
+        if kinds:
+            keep &= np.isin(self.columns["kind"], [self.labels["kind"].get(kind, -1) for kind in kinds])
+        if org is not None:
+            keep &= self.columns["org"] == self.labels["org"].get(org, -1)
+        return keep
+
+
+def _segment(terms: np.ndarray, slots: np.ndarray, tfs: np.ndarray) -> Segment:
+    order = np.argsort(terms, kind="stable")
+    return Segment(terms[order], slots[order], tfs[order])
+
+
+def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]

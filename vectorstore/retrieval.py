@@ -1,0 +1,145 @@
+"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal rank, with year-aware filters.
+
+Filters come from query understanding (year, organisation, intent). When a filter would leave
+nothing, it is dropped and the result says so in `notes`; the hit list is never silently empty.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ingest.model import Chunk
+from vectorstore.docstore import DocumentStore
+from vectorstore.indexes import SearchIndex
+from vectorstore.query import QueryPlan, understand
+
+MODES = ("hybrid", "lexical", "dense")
+EXACT_YEAR_BOOST = 0.3      # a chunk about exactly the asked year beats one whose range merely covers it
+PERIOD_BOOST = 0.2
+EXPANSION_WEIGHT = 0.6      # synonym expansions count a little less than the user's own words
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    rank: int
+    chunk: Chunk
+    score: float
+    lexical_rank: int | None = None
+    dense_rank: int | None = None
+
+    def as_json(self) -> dict:
+        c = self.chunk
+        return {"rank": self.rank, "source": c.source, "section_path": list(c.section_path), "year": c.year,
+                "years": list(c.years.years), "kind": c.kind.value, "text": c.text, "score": round(self.score, 6),
+                "chunk_id": c.id}
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    query: str
+    plan: QueryPlan
+    hits: list[Hit]
+    notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"query": self.query, "filters": self.plan.filters(), "notes": self.notes,
+                "hits": [h.as_json() for h in self.hits]}
+
+
+@dataclass(slots=True)
+class RetrievalConfig:
+    mode: str = "hybrid"
+    lexical_weight: float = 1.0
+    dense_weight: float = 1.0
+    rrf_k: int = 60
+    candidates: int = 50
+
+
+class HybridRetriever:
+    def __init__(self, index: SearchIndex, store: DocumentStore, config: RetrievalConfig | None = None,
+                 reranker=None) -> None:
+        self.index = index
+        self.store = store
+        self.config = config or RetrievalConfig()
+        self.reranker = reranker
+        if self.config.mode not in MODES:
+            raise ValueError(f"unknown retrieval mode {self.config.mode!r}")
+        self._organisations = store.organisations()
+        self._newest_year = store.newest_year()
+
+    def search(self, query: str, k: int = 5, *, year: int | None = None) -> SearchResult:
+        plan = understand(query, organisations=self._organisations, newest_year=self._newest_year, year=year)
+        notes = list(plan.notes)
+        filters = {"year": plan.year, "kinds": set(plan.kinds) or None, "org": plan.organisation}
+        ranked = self._ranked(plan, filters)
+        for relax, message in self._relaxations(plan):
+            if ranked:
+                break
+            filters[relax] = None
+            notes.append(message)
+            ranked = self._ranked(plan, filters)
+        hits = self._finish(plan, ranked, k)
+        if not hits:
+            notes.append("资料中没有与问题相关的内容。")
+        return SearchResult(query=plan.text, plan=plan, hits=hits, notes=notes)
+
+    def _relaxations(self, plan: QueryPlan):
+        if plan.kinds:
+            yield "kinds", f"没有找到{'计划' if 'plans' in plan.kinds else '问题'}部分的相关内容，已在全部内容中检索"
+        if plan.organisation:
+            yield "org", f"{plan.organisation} 的报告中没有相关内容，已在全部单位中检索"
+        if plan.year is not None:
+            known = self._known_years()
+            yield "year", (f"资料中没有 {plan.year} 年的相关内容" + (f"（已有年份：{known}）" if known else "")
+                           + "，结果不限年份")
+
+    def _known_years(self) -> str:
+        years = sorted({y for r in self.store.reports() for y in r.years.years})
+        return f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+
+    def _ranked(self, plan: QueryPlan, filters: dict) -> list[tuple[str, float, int | None, int | None]]:
+        cfg = self.config
+        lexical: list[tuple[str, float]] = []
+        dense: list[tuple[str, float]] = []
+        if cfg.mode in ("hybrid", "lexical"):
+            own, expansions = self.index.tokenizer.query_tokens(plan.text)
+            tokens = [t for t in own if not (t.isdigit() and int(t) in plan.years)] + expansions
+            weights = [1.0] * (len(tokens) - len(expansions)) + [EXPANSION_WEIGHT] * len(expansions)
+            mask = self.index.lexical.mask(year=filters["year"], kinds=filters["kinds"], org=filters["org"])
+            lexical = self.index.lexical.search(tokens, cfg.candidates, mask=mask, weights=weights)
+        if cfg.mode in ("hybrid", "dense") and self.index.dense is not None and self.index.embedder is not None:
+            vector = self.index.embedder.embed_query(plan.text)
+            dense = self.index.dense.search(vector, cfg.candidates, year=filters["year"], kinds=filters["kinds"],
+                                            org=filters["org"])
+        fused: dict[str, list] = {}
+        for weight, results, slot in ((cfg.lexical_weight, lexical, 2), (cfg.dense_weight, dense, 3)):
+            for rank, (chunk_id, _score) in enumerate(results, start=1):
+                entry = fused.setdefault(chunk_id, [chunk_id, 0.0, None, None])
+                entry[1] += weight / (cfg.rrf_k + rank)
+                entry[slot] = rank
+        return sorted((tuple(e) for e in fused.values()), key=lambda e: -e[1])
+
+    def _finish(self, plan: QueryPlan, ranked, k: int) -> list[Hit]:
+        pool = ranked[: max(k * 4, 20)]
+        chunks = self.store.chunks_by_id([r[0] for r in pool])
+        periods = {}
+        if plan.period:
+            periods = {rid: row.period for rid, row in self.store.report_rows({c.report_id for c in chunks.values()}).items()}
+        scored = []
+        for chunk_id, score, lexical_rank, dense_rank in pool:
+            chunk = chunks.get(chunk_id)
+            if chunk is None:
+                continue                         # the index is ahead of the store; `sync` will drop it
+            bonus = 1.0
+            if plan.year is not None and chunk.year == plan.year:
+                bonus += EXACT_YEAR_BOOST
+            if plan.period and periods.get(chunk.report_id) == plan.period:
+                bonus += PERIOD_BOOST
+            scored.append((score * bonus, chunk, lexical_rank, dense_rank))
+        scored.sort(key=lambda s: -s[0])
+        if self.reranker is not None and scored:
+            top = scored[: max(k * 3, 10)]
+            rerank = self.reranker.scores(plan.text, [s[1].context for s in top])
+            scored = [s for _, s in sorted(zip(rerank, top), key=lambda p: -p[0])] + scored[len(top):]
+        return [Hit(rank=i, chunk=s[1], score=s[0], lexical_rank=s[2], dense_rank=s[3])
+                for i, s in enumerate(scored[:k], start=1)]

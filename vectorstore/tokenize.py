@@ -1,0 +1,60 @@
+"""jieba tokenisation with the health-commission dictionary, and synonym expansion for queries.
+
+Both word lists are plain files (vectorstore/data/*.txt, or paths in settings) that staff can edit;
+their content hash is part of the lexical index's identity, so an edit asks for a reindex.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from pathlib import Path
+
+from ingest.normalize import fold_digits
+
+DATA = Path(__file__).parent / "data"
+DEFAULT_TERMS = DATA / "health_terms.txt"
+DEFAULT_SYNONYMS = DATA / "synonyms.txt"
+
+_KEEP = re.compile(r"[\w\u3400-\u9fff%‰]")
+STOPWORDS = frozenset("的 了 和 与 及 等 是 在 对 为 将 把 被 由 从 向 以 于 并 或 其 之 也 都 又 而 中 上 下 个 多少 什么 哪些 怎么 如何 情况 "
+                      "有 有关 关于 这 那 我 我们 你 请 吗 呢 啊 进行 开展 工作 方面 相关".split())
+
+
+def _read_lines(path: Path) -> list[str]:
+    return [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.lstrip().startswith("#")]
+
+
+class Tokenizer:
+    """Search-mode jieba (words and their parts: 家庭医生签约服务 → 家庭, 医生, 签约, …)."""
+
+    def __init__(self, terms_file: Path = DEFAULT_TERMS, synonyms_file: Path = DEFAULT_SYNONYMS) -> None:
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        self._jieba = jieba.Tokenizer()
+        terms = _read_lines(terms_file)
+        synonyms = [tuple(line.split()) for line in _read_lines(synonyms_file)]
+        extra = [word for group in synonyms for word in group]   # synonyms must be single tokens too
+        self._jieba.load_userdict(io.StringIO("\n".join(terms + [f"{w} 500" for w in extra if len(w) > 1])))
+        self.synonyms = synonyms
+        self.signature = hashlib.sha256(("\n".join(terms) + "\n--\n" + "\n".join(map(" ".join, synonyms)))
+                                        .encode("utf-8")).hexdigest()[:12]
+
+    def tokens(self, text: str) -> list[str]:
+        words = self._jieba.cut_for_search(fold_digits(text).lower())
+        return [w for w in words if _KEEP.search(w) and w not in STOPWORDS and not w.isspace()]
+
+    def query_tokens(self, text: str) -> tuple[list[str], list[str]]:
+        """(tokens, expansions): the query's own tokens and those added from synonym groups."""
+        own = self.tokens(text)
+        expansions: list[str] = []
+        for group in self.synonyms:
+            if any(word in text for word in group):
+                for word in group:
+                    if word not in text:
+                        expansions.extend(t for t in self.tokens(word) if t not in own and t not in expansions)
+        return own, expansions
