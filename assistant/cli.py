@@ -38,6 +38,23 @@ def build_parser() -> argparse.ArgumentParser:
     files.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     files.set_defaults(handler=cmd_files)
 
+    search = commands.add_parser("search", parents=[common], help="检索（关键词 + 向量混合，自动识别年份）")
+    search.add_argument("query", help="问题或关键词，如“2021年疫苗接种剂次”")
+    search.add_argument("--k", type=int, default=5, help="返回条数（默认 5）")
+    search.add_argument("--year", type=int, help="只看这一年的内容（覆盖问题中的年份）")
+    search.add_argument("--mode", choices=["hybrid", "lexical", "dense"], default="hybrid", help="检索方式（默认 hybrid）")
+    search.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    search.set_defaults(handler=cmd_search)
+
+    reindex = commands.add_parser("reindex", parents=[common], help="从文档库重建关键词索引和向量索引（如更换了嵌入模型）")
+    reindex.set_defaults(handler=cmd_reindex)
+
+    models = commands.add_parser("models", help="管理本地模型")
+    model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    pull = model_commands.add_parser("pull", help="下载模型到本机缓存（遵循 HF_ENDPOINT 镜像设置）")
+    pull.add_argument("name", nargs="?", help="模型名，默认为当前设置的嵌入模型")
+    pull.set_defaults(handler=cmd_models_pull, allows_download=True)
+
     config = commands.add_parser("config", parents=[common], help="显示生效的设置（密钥已隐藏）")
     config.set_defaults(handler=cmd_config)
     return parser
@@ -68,6 +85,8 @@ def _load_settings(args: argparse.Namespace):
 
     settings = load_settings(args.config, data_dir=getattr(args, "data_dir", None),
                              **{"ingest.chunk_tokens": getattr(args, "chunk_tokens", None)})
+    if getattr(args, "allows_download", False):
+        settings = settings.model_copy(update={"offline": False})   # the user asked to download
     apply_offline_environment(settings)
     return settings
 
@@ -82,15 +101,22 @@ def _print_json(value: Any) -> None:
 
 # --- commands --------------------------------------------------------------------------------------
 
+def _notify(notices) -> None:
+    for notice in notices:
+        if notice:
+            print(f"提示：{notice}", file=sys.stderr)
+
+
 def cmd_ingest(args: argparse.Namespace, settings) -> int:
-    from assistant.ingesting import ingest_paths
-    from assistant.wiring import open_document_store, token_budget
+    from assistant.ingesting import ingest_and_index
+    from assistant.wiring import open_document_store, open_search_index, token_budget
 
     budget, notice = token_budget(settings)
-    if notice:
-        print(f"提示：{notice}", file=sys.stderr)
-    with open_document_store(settings, create=True) as store, _progress_bar(enabled=not args.json) as progress:
-        summary = ingest_paths(args.paths, store, budget, progress=progress)
+    with open_document_store(settings, create=True) as store:
+        index, notices = open_search_index(settings)
+        _notify([notice, *notices])
+        with _progress_bar(enabled=not args.json) as progress:
+            summary = ingest_and_index(args.paths, store, budget, index, progress=progress)
     if args.json:
         _print_json(summary.as_json())
     else:
@@ -100,10 +126,12 @@ def cmd_ingest(args: argparse.Namespace, settings) -> int:
 
 def cmd_remove(args: argparse.Namespace, settings) -> int:
     from assistant.ingesting import remove_file
-    from assistant.wiring import open_document_store
+    from assistant.wiring import open_document_store, open_search_index
 
     with open_document_store(settings) as store:
-        record, removed = remove_file(args.file, store)
+        index, notices = open_search_index(settings)
+        _notify(notices)
+        record, removed = remove_file(args.file, store, index)
     if args.json:
         _print_json({"removed": record.path, "chunks": len(removed)})
     else:
@@ -127,6 +155,51 @@ def cmd_files(args: argparse.Namespace, settings) -> int:
     for r in reports:
         print(f"{r.source} #{r.index + 1}  {r.title or '（无标题）'}  年份:{r.years}  计划年份:{r.plan_years}  "
               f"{r.doc_type}/{r.period or '-'}  {r.organisation or '-'}  {r.date or ''}  文本块:{r.chunks}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings) -> int:
+    from assistant.wiring import build_retriever, open_document_store
+
+    if args.k <= 0:
+        from assistant.errors import ConfigError
+
+        raise ConfigError("--k 必须是正整数。")
+    with open_document_store(settings) as store:
+        retriever, notices = build_retriever(settings, store, mode=args.mode)
+        _notify(notices)
+        result = retriever.search(args.query, args.k, year=args.year)
+    if args.json:
+        _print_json(result.as_json())
+        return 0
+    for note in result.notes:
+        print(f"说明：{note}")
+    for hit in result.hits:
+        c = hit.chunk
+        where = " > ".join(c.section_path) or "（开头）"
+        print(f"{hit.rank}. {c.source}  {where}  年份:{c.years}  得分:{hit.score:.4f}")
+        print(f"   {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings) -> int:
+    from assistant.wiring import open_document_store, open_search_index
+
+    with open_document_store(settings) as store:
+        index, notices = open_search_index(settings, rebuild=True)
+        _notify(notices)
+        with _progress_bar(enabled=True) as progress:
+            report = index.rebuild(store, progress)
+    print(f"已重建索引：{report.added} 个文本块（嵌入：{index.embedder.name}）。")
+    return 0
+
+
+def cmd_models_pull(args: argparse.Namespace, settings) -> int:
+    from vectorstore.embedders import pull_model
+
+    name = args.name or settings.embedding.model
+    path = pull_model(name)
+    print(f"已下载 {name} 到 {path}。")
     return 0
 
 

@@ -80,6 +80,14 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     return files, skipped
 
 
+def ingest_and_index(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, index, *,
+                     progress: Progress | None = None) -> IngestSummary:
+    """Ingest into the document store, then bring the search indexes in step with it."""
+    summary = ingest_paths(paths, store, budget, progress=progress)
+    index.sync(store, progress)
+    return summary
+
+
 def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, *,
                  progress: Progress | None = None) -> IngestSummary:
     files, skipped = collect_files(paths)
@@ -147,7 +155,7 @@ def _years(reports) -> tuple[int, ...]:
     return tuple(sorted({y for r in reports for y in (*r.meta.years.years, *r.meta.plan_years.years)}))
 
 
-def remove_file(name_or_path: str, store: DocumentStore) -> tuple[FileRecord, list[str]]:
+def remove_file(name_or_path: str, store: DocumentStore, index=None) -> tuple[FileRecord, list[str]]:
     from assistant.errors import FileNotIngested
 
     matches = store.find_files(name_or_path)
@@ -156,4 +164,7 @@ def remove_file(name_or_path: str, store: DocumentStore) -> tuple[FileRecord, li
     if len(matches) > 1:
         listing = "、".join(m.path for m in matches)
         raise FileNotIngested(f"有多个名为 {name_or_path} 的文件：{listing}。请给出完整路径。")
-    return matches[0], store.remove_file(matches[0].path)
+    removed = store.remove_file(matches[0].path)
+    if index is not None:
+        index.sync(store)
+    return matches[0], removed

@@ -39,7 +39,7 @@ def load_embedder(settings: Settings, embedder=None):
                                query_instruction=e.query_instruction, hashing_dim=e.hashing_dim))
 
 
-def open_search_index(settings: Settings, *, embedder=None):
+def open_search_index(settings: Settings, *, embedder=None, rebuild: bool = False):
     """(SearchIndex, notices). The dense side is Chroma: embedded in the data dir, or the configured server."""
     from vectorstore.chroma import ChromaIndex, connect
     from vectorstore.indexes import SearchIndex
@@ -52,8 +52,8 @@ def open_search_index(settings: Settings, *, embedder=None):
     tokenizer = Tokenizer(r.terms_file or DEFAULT_TERMS, r.synonyms_file or DEFAULT_SYNONYMS)
     embedder, notice = load_embedder(settings, embedder)
     client = connect(path=settings.data_path / "chroma", url=settings.vectorstore.chroma_url)
-    dense = ChromaIndex(client, embedder.name, embedder.dim)
-    index = SearchIndex.open(settings.data_path / "lexical", tokenizer, dense=dense, embedder=embedder)
+    dense = ChromaIndex(client, embedder.name, embedder.dim, replace=rebuild)
+    index = SearchIndex.open(settings.data_path / "lexical", tokenizer, dense=dense, embedder=embedder, fresh=rebuild)
     return index, [n for n in (notice,) if n]
 
 

@@ -68,11 +68,14 @@ def connect(*, path: Path | None = None, url: str | None = None):
 
 
 class ChromaIndex:
-    def __init__(self, client, embedder_name: str, dim: int, *, collection: str = COLLECTION) -> None:
+    def __init__(self, client, embedder_name: str, dim: int, *, collection: str = COLLECTION,
+                 replace: bool = False) -> None:
         self.client = client
         self.embedder_name = embedder_name
         self.dim = dim
         self.collection_name = collection
+        if replace:
+            self._drop()
         self._collection = self._open()
 
     def _open(self):
@@ -86,11 +89,12 @@ class ChromaIndex:
                 "请运行 `report-assistant reindex --data-dir 数据目录` 用当前嵌入重建索引，或把嵌入设置改回原来的。")
         return collection
 
-    def reset(self) -> None:
-        try:
+    def _drop(self) -> None:
+        if self.collection_name in {c.name if hasattr(c, "name") else c for c in self.client.list_collections()}:
             self.client.delete_collection(self.collection_name)
-        except Exception:  # noqa: BLE001 — chromadb raises NotFoundError / ValueError by version
-            log.debug("collection %s did not exist", self.collection_name)
+
+    def reset(self) -> None:
+        self._drop()
         self._collection = self._open()
 
     def count(self) -> int:

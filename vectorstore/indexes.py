@@ -41,7 +41,9 @@ class SearchIndex:
 
     @classmethod
     def open(cls, directory: Path, tokenizer: Tokenizer, *, dense: ChromaIndex | None,
-             embedder: Embedder | None) -> SearchIndex:
+             embedder: Embedder | None, fresh: bool = False) -> SearchIndex:
+        if fresh:
+            return cls(LexicalIndex(directory, tokenizer.signature), dense, tokenizer, embedder)
         lexical = LexicalIndex.open(directory, tokenizer.signature)
         if lexical.signature != tokenizer.signature and len(lexical):
             raise IndexOutOfDate(

@@ -16,6 +16,7 @@ from vectorstore.query import QueryPlan, understand
 MODES = ("hybrid", "lexical", "dense")
 EXACT_YEAR_BOOST = 0.3      # a chunk about exactly the asked year beats one whose range merely covers it
 PERIOD_BOOST = 0.2
+PLAN_DEMOTION = 0.15        # a question without plan words asks what was done, not what was planned
 EXPANSION_WEIGHT = 0.6      # synonym expansions count a little less than the user's own words
 
 
@@ -135,6 +136,8 @@ class HybridRetriever:
                 bonus += EXACT_YEAR_BOOST
             if plan.period and periods.get(chunk.report_id) == plan.period:
                 bonus += PERIOD_BOOST
+            if not plan.kinds and chunk.kind.value == "plans":
+                bonus -= PLAN_DEMOTION
             scored.append((score * bonus, chunk, lexical_rank, dense_rank))
         scored.sort(key=lambda s: -s[0])
         if self.reranker is not None and scored:
