@@ -56,6 +56,14 @@ class RetrievalConfig:
     candidates: int = 50
 
 
+_TIME_WORDS = {"上半年", "下半年", "全年", "今年", "去年", "明年", "前年", "本年", "年度", "半年", "年"}
+
+
+def _metadata_token(token: str, plan: QueryPlan) -> bool:
+    """Years and period words are applied as filters and boosts, not matched as text."""
+    return (token.isdigit() and int(token) in plan.years) or token in _TIME_WORDS
+
+
 class HybridRetriever:
     def __init__(self, index: SearchIndex, store: DocumentStore, config: RetrievalConfig | None = None,
                  reranker=None) -> None:
@@ -104,7 +112,7 @@ class HybridRetriever:
         dense: list[tuple[str, float]] = []
         if cfg.mode in ("hybrid", "lexical"):
             own, expansions = self.index.tokenizer.query_tokens(plan.text)
-            tokens = [t for t in own if not (t.isdigit() and int(t) in plan.years)] + expansions
+            tokens = [t for t in own if not _metadata_token(t, plan)] + expansions
             weights = [1.0] * (len(tokens) - len(expansions)) + [EXPANSION_WEIGHT] * len(expansions)
             mask = self.index.lexical.mask(year=filters["year"], kinds=filters["kinds"], org=filters["org"])
             lexical = self.index.lexical.search(tokens, cfg.candidates, mask=mask, weights=weights)
