@@ -102,9 +102,10 @@ def _print_json(value: Any) -> None:
 # --- commands --------------------------------------------------------------------------------------
 
 def _notify(notices) -> None:
-    for notice in notices:
-        if notice:
-            print(f"提示：{notice}", file=sys.stderr)
+    """All fallbacks of one run (model, tokenizer, reranker) as one notice on stderr."""
+    notices = [n for n in notices if n]
+    if notices:
+        print("提示：" + " ".join(notices), file=sys.stderr)
 
 
 def cmd_ingest(args: argparse.Namespace, settings) -> int:

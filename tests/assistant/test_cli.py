@@ -77,3 +77,50 @@ def test_console_script_runs(tmp_path):
     assert result.returncode == 0
     assert json.loads(result.stdout)["totals"]["ingested"] == 3
     assert result.stderr.count("提示") <= 1        # at most the one offline notice
+
+
+@pytest.fixture
+def sample_data(tmp_path, capsys):
+    data = tmp_path / "data"
+    assert main(["ingest", "--data-dir", str(data), str(SAMPLES)]) == 0
+    capsys.readouterr()
+    return data
+
+
+def test_search_json_shape(sample_data, capsys):
+    code, out, err = _run(["search", "--data-dir", str(sample_data), "2022年婚检率", "--k", "2", "--json"], capsys)
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) == {"query", "filters", "notes", "hits"}
+    assert result["filters"]["year"] == 2022
+    hit = result["hits"][0]
+    assert {"rank", "source", "section_path", "year", "text", "score"} <= set(hit)
+    assert hit["source"] == "清河县卫健委2022年工作总结和2023年工作计划.txt" and "91.25%" in hit["text"]
+    assert hit["section_path"][0] == "一、2022年工作完成情况"
+    assert err.count("提示") <= 1                        # offline fallbacks: one notice
+
+
+@pytest.mark.parametrize("query, needle", [("", "请输入"), ("，。！", "标点"), ("签" * 5000, "太长")])
+def test_search_bad_queries_give_a_message_not_a_traceback(sample_data, capsys, query, needle):
+    code, _, err = _run(["search", "--data-dir", str(sample_data), query], capsys)
+    assert code == 2 and needle in err and "Traceback" not in err
+
+
+def test_search_a_year_with_no_reports(sample_data, capsys):
+    code, out, _ = _run(["search", "--data-dir", str(sample_data), "婚检率", "--year", "2030"], capsys)
+    assert code == 0 and "2030" in out and "不限年份" in out
+
+
+def test_search_without_data_dir_contents(tmp_path, capsys):
+    code, _, err = _run(["search", "--data-dir", str(tmp_path / "none"), "婚检率"], capsys)
+    assert code == 2 and "report-assistant ingest" in err
+
+
+def test_reindex_after_changing_embedder(sample_data, capsys, monkeypatch):
+    monkeypatch.setenv("REPORT_ASSISTANT_EMBEDDING__HASHING_DIM", "256")
+    code, _, err = _run(["search", "--data-dir", str(sample_data), "婚检率"], capsys)
+    assert code == 2 and "reindex" in err and "hashing-ngram-v1-256" in err
+    code, out, _ = _run(["reindex", "--data-dir", str(sample_data)], capsys)
+    assert code == 0 and "hashing-ngram-v1-256" in out
+    code, out, _ = _run(["search", "--data-dir", str(sample_data), "婚检率", "--k", "1"], capsys)
+    assert code == 0 and "婚检率" in out
