@@ -1,0 +1,150 @@
+"""`report-assistant bench`: throughput, load time, latency and memory, ours next to a plain LangChain
+pipeline, measured in the same run on the same synthetic corpus.
+
+Each side runs in its own subprocess so that its peak memory (ru_maxrss) is its own.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parents[1] / "assistant" / "samples"
+PLACES = "清河 青山 白水 东林 南湖 西岭 北塘 长丰 安宁 永和 平阳 新安 云溪 桃源 凤鸣 石门 金川 玉田 龙泉 松溪".split()
+TOPICS = ["疫苗接种剂次", "家庭医生签约率", "婚检率", "产前筛查", "医共体建设", "两癌筛查", "健康档案建档率",
+          "基础设施建设投资", "人才队伍建设", "医养结合床位"]
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def synthetic_corpus(n_chunks: int, out: Path, chunks_per_report: int = 10) -> list[Path]:
+    """Copies of the sample reports with other counties, years and figures; ~`n_chunks` chunks in all."""
+    rng = random.Random(20261122)
+    from ingest.loaders import load_file
+
+    templates = [load_file(p).text for p in sorted(SAMPLES.glob("*.txt"))]
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for i in range(max(1, n_chunks // chunks_per_report)):
+        text = templates[i % len(templates)]
+        place = PLACES[i % len(PLACES)] + ("县" if i % 3 else "区") + str(i // len(PLACES))
+        shift = rng.randint(-6, 2)
+        text = re.sub(r"20(2\d)年", lambda m: f"{2000 + int(m.group(1)) + shift}年", text)
+        text = text.replace("清河县", place)
+        text = _NUMBER.sub(lambda m: _jitter(m.group(0), rng) if len(m.group(0)) >= 3 and not m.group(0).startswith("20") else m.group(0), text)
+        path = out / f"{place}_{i:06d}.txt"
+        path.write_text(text, encoding="utf-8")
+        files.append(path)
+    return files
+
+
+def _jitter(number: str, rng: random.Random) -> str:
+    if "." in number:
+        return f"{float(number) * rng.uniform(0.8, 1.2):.2f}"
+    return str(max(1, int(int(number) * rng.uniform(0.8, 1.2))))
+
+
+def queries(n: int, years: range) -> list[str]:
+    rng = random.Random(7)
+    return [f"{rng.choice(list(years))}年{rng.choice(TOPICS)}" for _ in range(n)]
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_ours(corpus: Path, data: Path, n_queries: int) -> dict:
+    from assistant.ingesting import ingest_and_index
+    from assistant.settings import load_settings
+    from assistant.wiring import build_retriever, open_document_store, open_search_index
+    from ingest.chunking import TokenBudget
+    from ingest.tokens import ConservativeCounter
+
+    settings = load_settings(data_dir=data, **{"embedding.kind": "hashing"})
+    files = sorted(corpus.glob("*.txt"))
+    start = time.perf_counter()
+    store = open_document_store(settings, create=True)
+    index, _ = open_search_index(settings)
+    summary = ingest_and_index(files, store, TokenBudget(350, ConservativeCounter()), index)
+    ingest_s = time.perf_counter() - start
+    chunks = store.counts()["chunks"]
+    store.close()
+
+    start = time.perf_counter()
+    store = open_document_store(settings)
+    retriever, _ = build_retriever(settings, store)
+    load_s = time.perf_counter() - start
+    latencies = []
+    for q in queries(n_queries, range(2016, 2027)):
+        t = time.perf_counter()
+        result = retriever.search(q, 5)
+        latencies.append((time.perf_counter() - t) * 1000)
+        assert result.plan.year is not None
+    p50, p95 = _percentiles(latencies)
+    return {"files": len(summary.files), "chunks": chunks, "ingest_s": ingest_s, "chunks_per_s": chunks / ingest_s,
+            "load_s": load_s, "p50_ms": p50, "p95_ms": p95, "peak_mb": _peak_mb()}
+
+
+def run_baseline(corpus: Path, data: Path, n_queries: int) -> dict:
+    from evals.baseline import LangChainBaseline
+    from vectorstore.embedders import HashingEmbedder
+
+    files = sorted(corpus.glob("*.txt"))
+    embedder = HashingEmbedder()
+    start = time.perf_counter()
+    chunks = LangChainBaseline(data, embedder).add_files(files)
+    ingest_s = time.perf_counter() - start
+    start = time.perf_counter()
+    baseline = LangChainBaseline(data, embedder)
+    baseline.search("疫苗", 1)
+    load_s = time.perf_counter() - start
+    latencies = []
+    for q in queries(n_queries, range(2016, 2027)):
+        t = time.perf_counter()
+        baseline.search(q, 5)
+        latencies.append((time.perf_counter() - t) * 1000)
+    p50, p95 = _percentiles(latencies)
+    return {"files": len(files), "chunks": chunks, "ingest_s": ingest_s, "chunks_per_s": chunks / ingest_s,
+            "load_s": load_s, "p50_ms": p50, "p95_ms": p95, "peak_mb": _peak_mb()}
+
+
+def run_bench(n_chunks: int, n_queries: int = 200, workdir: Path | None = None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="ra-bench-") as tmp:
+        root = workdir or Path(tmp)
+        corpus = root / "corpus"
+        synthetic_corpus(n_chunks, corpus)
+        results = {}
+        for side in ("ours", "baseline"):
+            cmd = [sys.executable, "-m", "evals.bench", side, str(corpus), str(root / side), str(n_queries)]
+            done = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+            if done.returncode != 0:
+                raise RuntimeError(f"bench {side} failed:\n{done.stderr[-2000:]}")
+            results[side] = json.loads(done.stdout.strip().splitlines()[-1])
+    ours, base = results["ours"], results["baseline"]
+    results["ratios"] = {key: ours[key] / base[key] if base[key] else None
+                         for key in ("chunks_per_s", "load_s", "p50_ms", "p95_ms", "peak_mb")}
+    results["targets"] = {"p50_ms<=30": ours["p50_ms"] <= 30, "chunks_per_s>=1000": ours["chunks_per_s"] >= 1000}
+    results["requested_chunks"] = n_chunks
+    return results
+
+
+if __name__ == "__main__":  # one side of the benchmark, in its own process
+    side, corpus_dir, data_dir, n = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+    import os
+
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    runner = run_ours if side == "ours" else run_baseline
+    print(json.dumps(runner(corpus_dir, data_dir, n)))
