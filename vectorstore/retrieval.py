@@ -16,6 +16,7 @@ from vectorstore.query import QueryPlan, understand
 MODES = ("hybrid", "lexical", "dense")
 EXACT_YEAR_BOOST = 0.3      # a chunk about exactly the asked year beats one whose range merely covers it
 PERIOD_BOOST = 0.2
+MAX_DENSE_FETCH = 1000
 PLAN_DEMOTION = 0.15        # a question without plan words asks what was done, not what was planned
 EXPANSION_WEIGHT = 0.6      # synonym expansions count a little less than the user's own words
 
@@ -110,16 +111,14 @@ class HybridRetriever:
         cfg = self.config
         lexical: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
+        mask = self.index.lexical.mask(year=filters["year"], kinds=filters["kinds"], org=filters["org"])
         if cfg.mode in ("hybrid", "lexical"):
             own, expansions = self.index.tokenizer.query_tokens(plan.text)
             tokens = [t for t in own if not _metadata_token(t, plan)] + expansions
             weights = [1.0] * (len(tokens) - len(expansions)) + [EXPANSION_WEIGHT] * len(expansions)
-            mask = self.index.lexical.mask(year=filters["year"], kinds=filters["kinds"], org=filters["org"])
             lexical = self.index.lexical.search(tokens, cfg.candidates, mask=mask, weights=weights)
         if cfg.mode in ("hybrid", "dense") and self.index.dense is not None and self.index.embedder is not None:
-            vector = self.index.embedder.embed_query(plan.text)
-            dense = self.index.dense.search(vector, cfg.candidates, year=filters["year"], kinds=filters["kinds"],
-                                            org=filters["org"])
+            dense = self._dense(plan.text, mask)
         fused: dict[str, list] = {}
         for weight, results, slot in ((cfg.lexical_weight, lexical, 2), (cfg.dense_weight, dense, 3)):
             for rank, (chunk_id, _score) in enumerate(results, start=1):
@@ -127,6 +126,18 @@ class HybridRetriever:
                 entry[1] += weight / (cfg.rrf_k + rank)
                 entry[slot] = rank
         return sorted((tuple(e) for e in fused.values()), key=lambda e: -e[1])
+
+    def _dense(self, text: str, mask) -> list[tuple[str, float]]:
+        """Nearest vectors, over-fetched in proportion to how much the filters keep, then filtered."""
+        lexical = self.index.lexical
+        kept = int(mask[lexical.alive].sum()) if len(lexical) else 0
+        if not kept:
+            return []
+        share = kept / len(lexical)
+        fetch = min(MAX_DENSE_FETCH, max(self.config.candidates, int(self.config.candidates / share)))
+        results = self.index.dense.search(self.index.embedder.embed_query(text), fetch)
+        slot_of = lexical.slot_of
+        return [(cid, score) for cid, score in results if cid in slot_of and mask[slot_of[cid]]][: self.config.candidates]
 
     def _finish(self, plan: QueryPlan, ranked, k: int) -> list[Hit]:
         pool = ranked[: max(k * 4, 20)]

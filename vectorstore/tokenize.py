@@ -45,7 +45,7 @@ class Tokenizer:
                                         .encode("utf-8")).hexdigest()[:12]
 
     def tokens(self, text: str) -> list[str]:
-        words = self._jieba.cut_for_search(fold_digits(text).lower())
+        words = self._jieba.cut_for_search(fold_digits(text).lower(), HMM=False)   # the dictionary names the domain
         return [w for w in words if _KEEP.search(w) and w not in STOPWORDS and not w.isspace()]
 
     def query_tokens(self, text: str) -> tuple[list[str], list[str]]:
