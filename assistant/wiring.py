@@ -57,7 +57,8 @@ def open_search_index(settings: Settings, *, embedder=None, rebuild: bool = Fals
     return index, [n for n in (notice,) if n]
 
 
-def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hybrid", embedder=None, index=None):
+def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hybrid", embedder=None, index=None,
+                    reranker_mode: str | None = None):
     """(HybridRetriever, notices), with the indexes brought in step with the store first."""
     from vectorstore.rerank import load_reranker
     from vectorstore.retrieval import HybridRetriever, RetrievalConfig
@@ -67,7 +68,7 @@ def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hy
         index, notices = open_search_index(settings, embedder=embedder)
         index.sync(store)
     r = settings.retrieval
-    reranker, notice = load_reranker(r.reranker, r.reranker_model, settings.embedding.device)
+    reranker, notice = load_reranker(reranker_mode or r.reranker, r.reranker_model, settings.embedding.device)
     if notice:
         notices.append(notice)
     dense_weight = r.dense_weight

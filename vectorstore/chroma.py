@@ -109,7 +109,7 @@ class ChromaIndex:
     def add(self, docs: list[DenseDoc]) -> None:
         for start in range(0, len(docs), BATCH):
             batch = docs[start:start + BATCH]
-            self._collection.upsert(
+            self._collection.add(
                 ids=[d.id for d in batch],
                 embeddings=np.stack([d.vector for d in batch]).astype(np.float32),
                 metadatas=[{"source": d.source, "report_id": d.report_id, "kind": d.kind, "year_start": d.year_start,
@@ -122,9 +122,6 @@ class ChromaIndex:
     def search(self, vector: np.ndarray, k: int) -> list[tuple[str, float]]:
         """Top-k (chunk id, cosine similarity). Filters are applied by the caller: Chroma's `where`
         costs ~20 ms even on 5,000 vectors, our numpy masks a fraction of that."""
-        count = self._collection.count()
-        if not count:
-            return []
-        result = self._collection.query(query_embeddings=[vector.astype(np.float32)], n_results=min(k, count),
+        result = self._collection.query(query_embeddings=[vector.astype(np.float32)], n_results=k,
                                         include=["distances"])
         return [(chunk_id, 1.0 - float(dist)) for chunk_id, dist in zip(result["ids"][0], result["distances"][0])]

@@ -73,6 +73,7 @@ class DocumentStore:
         self._db = sqlite3.connect(path)
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")   # WAL + NORMAL: never corrupt, at worst loses the last commit
         with self._db:
             self._db.executescript(_SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -170,8 +171,12 @@ class DocumentStore:
 
     def newest_year(self) -> int | None:
         """The latest year any report summarises (plan years excluded): what 今年 means."""
-        row = self._db.execute("SELECT MAX(COALESCE(year_end, year_start)) FROM reports").fetchone()
-        return row[0]
+        return self.year_range()[1]
+
+    def year_range(self) -> tuple[int | None, int | None]:
+        """(earliest, latest) year any report summarises."""
+        row = self._db.execute("SELECT MIN(year_start), MAX(COALESCE(year_end, year_start)) FROM reports").fetchone()
+        return row[0], row[1]
 
     def organisations(self) -> list[str]:
         return [row[0] for row in self._db.execute(

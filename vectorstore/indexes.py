@@ -13,7 +13,7 @@ from vectorstore.chroma import ChromaIndex, DenseDoc
 from vectorstore.docstore import DocumentStore
 from vectorstore.embedders import Embedder
 from vectorstore.lexical import LexicalDoc, LexicalIndex
-from vectorstore.tokenize import Tokenizer
+from vectorstore.tokenize import Tokenizer, tokenize_batches
 
 log = logging.getLogger(__name__)
 
@@ -64,11 +64,13 @@ class SearchIndex:
         missing = missing_lexical | missing_dense
         if missing:
             rows = list(store.indexed_chunks(missing))
-            for start in range(0, len(rows), BATCH):
-                batch = rows[start:start + BATCH]
+            batches = [rows[start:start + BATCH] for start in range(0, len(rows), BATCH)]
+            lexical_batches = [[(c, org) for c, org in batch if c.id in missing_lexical] for batch in batches]
+            token_lists = tokenize_batches(self.tokenizer, [[c.context for c, _ in b] for b in lexical_batches])
+            for number, (batch, lexical_batch, tokens) in enumerate(zip(batches, lexical_batches, token_lists)):
                 if progress:
-                    progress(start, len(rows), "建立索引")
-                self.lexical.add([self._lexical_doc(c, org) for c, org in batch if c.id in missing_lexical])
+                    progress(number * BATCH, len(rows), "建立索引")
+                self.lexical.add([_lexical_doc(c, org, t) for (c, org), t in zip(lexical_batch, tokens)])
                 dense_batch = [(c, org) for c, org in batch if c.id in missing_dense]
                 if dense_batch and self.dense and self.embedder:
                     vectors = self.embedder.embed_documents([c.context for c, _ in dense_batch])
@@ -86,9 +88,11 @@ class SearchIndex:
             self.dense.reset()
         return self.sync(store, progress)
 
-    def _lexical_doc(self, chunk: Chunk, org: str | None) -> LexicalDoc:
-        start, end = _years(chunk)
-        return LexicalDoc(chunk.id, self.tokenizer.tokens(chunk.context), start, end, chunk.kind.value, org or "")
+
+
+def _lexical_doc(chunk: Chunk, org: str | None, tokens: list[str]) -> LexicalDoc:
+    start, end = _years(chunk)
+    return LexicalDoc(chunk.id, tokens, start, end, chunk.kind.value, org or "")
 
 
 def _years(chunk: Chunk) -> tuple[int, int]:

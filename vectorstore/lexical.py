@@ -25,6 +25,15 @@ class Segment:
     terms: np.ndarray     # int32, sorted
     slots: np.ndarray     # int32
     tfs: np.ndarray       # float32
+    offsets: np.ndarray | None = None   # term id -> start in `terms` (CSR), built on first use
+
+    def postings(self, term: int) -> tuple[int, int]:
+        if self.offsets is None:
+            top = int(self.terms[-1]) + 1 if len(self.terms) else 0
+            self.offsets = np.searchsorted(self.terms, np.arange(top + 1, dtype=np.int32)).astype(np.int64)
+        if term + 1 >= len(self.offsets):
+            return 0, 0
+        return int(self.offsets[term]), int(self.offsets[term + 1])
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +57,7 @@ class LexicalIndex:
         self.columns = {name: np.zeros(0, dtype=np.int32) for name in ("length", "year_start", "year_end", "kind", "org")}
         self.alive = np.zeros(0, dtype=bool)
         self.segments: list[Segment] = []
+        self._norm: np.ndarray | None = None
 
     # --- persistence -----------------------------------------------------------------------------
 
@@ -78,6 +88,8 @@ class LexicalIndex:
     def save(self) -> None:
         if self.alive.size and (~self.alive).sum() > 0.3 * self.alive.size:
             self._compact()
+        elif len(self.segments) > 2:
+            self._merge()              # queries look terms up once per segment: keep few
         self.directory.mkdir(parents=True, exist_ok=True)
         arrays = {"alive": self.alive, **self.columns}
         for i, seg in enumerate(self.segments):
@@ -104,6 +116,7 @@ class LexicalIndex:
         return set(self.slot_of)
 
     def add(self, docs: list[LexicalDoc]) -> None:
+        self._norm = None
         docs = [d for d in docs if d.id not in self.slot_of]
         if not docs:
             return
@@ -132,6 +145,7 @@ class LexicalIndex:
         return codes.setdefault(label, len(codes))
 
     def delete(self, ids: list[str]) -> None:
+        self._norm = None
         for chunk_id in ids:
             slot = self.slot_of.pop(chunk_id, None)
             if slot is not None:
@@ -148,6 +162,7 @@ class LexicalIndex:
 
     def _compact(self) -> None:
         """Drop dead slots and renumber."""
+        self._norm = None
         self._merge()
         new_slot = np.cumsum(self.alive) - 1
         if self.segments:
@@ -168,9 +183,7 @@ class LexicalIndex:
         if not n_live or not tokens:
             return []
         allowed = self.alive if mask is None else (self.alive & mask)
-        lengths = self.columns["length"].astype(np.float32)
-        avgdl = float(lengths[self.alive].mean()) or 1.0
-        norm = K1 * (1 - B + B * lengths / avgdl)
+        norm = self._length_norm()
         scores = np.zeros(len(self.ids), dtype=np.float32)
         for token, weight in zip(tokens, weights or [1.0] * len(tokens)):
             term = self.vocab.get(token)
@@ -182,15 +195,23 @@ class LexicalIndex:
             if not df:
                 continue
             idf = np.log(1 + (n_live - df + 0.5) / (df + 0.5))
-            np.add.at(scores, slots, weight * idf * tfs * (K1 + 1) / (tfs + norm[slots]))
+            scores[slots] += weight * idf * tfs * (K1 + 1) / (tfs + norm[slots])   # a slot occurs once per term
         scores[~allowed] = 0
         top = _top_k(scores, k)
         return [(self.ids[slot], float(scores[slot])) for slot in top if scores[slot] > 0]
 
+    def _length_norm(self) -> np.ndarray:
+        """BM25's per-document length term, cached until the index changes."""
+        if self._norm is None or len(self._norm) != len(self.ids):
+            lengths = self.columns["length"].astype(np.float32)
+            avgdl = float(lengths[self.alive].mean()) if self.alive.any() else 1.0
+            self._norm = (K1 * (1 - B + B * lengths / (avgdl or 1.0))).astype(np.float32)
+        return self._norm
+
     def _postings(self, term: int) -> tuple[np.ndarray, np.ndarray]:
         parts = []
         for seg in self.segments:
-            lo, hi = np.searchsorted(seg.terms, term, "left"), np.searchsorted(seg.terms, term, "right")
+            lo, hi = seg.postings(term)
             if hi > lo:
                 parts.append((seg.slots[lo:hi], seg.tfs[lo:hi]))
         if not parts:

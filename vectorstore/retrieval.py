@@ -82,9 +82,9 @@ class HybridRetriever:
         notes = list(plan.notes)
         filters = {"year": plan.year, "kinds": set(plan.kinds) or None, "org": plan.organisation}
         ranked = self._ranked(plan, filters)
-        for relax, message in self._relaxations(plan):
-            if ranked:
-                break
+        relaxations = self._relaxations(plan)
+        while not ranked and (relaxation := next(relaxations, None)):
+            relax, message = relaxation
             filters[relax] = None
             notes.append(message)
             ranked = self._ranked(plan, filters)
@@ -104,8 +104,10 @@ class HybridRetriever:
                            + "，结果不限年份")
 
     def _known_years(self) -> str:
-        years = sorted({y for r in self.store.reports() for y in r.years.years})
-        return f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "")
+        first, last = self.store.year_range()
+        if first is None:
+            return ""
+        return f"{first}–{last}" if last and last != first else str(first)
 
     def _ranked(self, plan: QueryPlan, filters: dict) -> list[tuple[str, float, int | None, int | None]]:
         cfg = self.config

@@ -35,6 +35,7 @@ class Tokenizer:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
+        self.files = (terms_file, synonyms_file)          # enough to build the same tokenizer elsewhere
         self._jieba = jieba.Tokenizer()
         terms = _read_lines(terms_file)
         synonyms = [tuple(line.split()) for line in _read_lines(synonyms_file)]
@@ -58,3 +59,38 @@ class Tokenizer:
                     if word not in text:
                         expansions.extend(t for t in self.tokens(word) if t not in own and t not in expansions)
         return own, expansions
+
+
+# --- tokenising many texts on all cores -------------------------------------------------------------
+
+PARALLEL_MIN_TEXTS = 4000          # below this, starting worker processes costs more than it saves
+_worker: Tokenizer | None = None
+
+
+def _init_worker(terms_file: Path, synonyms_file: Path) -> None:
+    global _worker
+    _worker = Tokenizer(terms_file, synonyms_file)
+
+
+def _tokenize_batch(texts: list[str]) -> list[list[str]]:
+    assert _worker is not None
+    return [_worker.tokens(t) for t in texts]
+
+
+def tokenize_batches(tokenizer: Tokenizer, batches: list[list[str]]):
+    """Token lists per batch, in order; on several cores the batches are cut by worker processes
+    while the caller goes on with the previous batch (embedding, Chroma)."""
+    import os
+
+    total = sum(len(b) for b in batches)
+    workers = min(2, os.cpu_count() or 1)
+    if total < PARALLEL_MIN_TEXTS or workers < 2:
+        for batch in batches:
+            yield [tokenizer.tokens(t) for t in batch]
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")     # no fork under Chroma's and SQLite's threads
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=tokenizer.files) as pool:
+        yield from pool.map(_tokenize_batch, batches)

@@ -1,0 +1,176 @@
+"""Run retrievers over a golden set and score them: the engine behind `report-assistant eval`."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from evals.golden import GoldenQuestion, GoldenSetError, is_relevant
+from evals.metrics import first_relevant_rank, mean, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
+
+log = logging.getLogger(__name__)
+
+RETRIEVERS = ("hybrid", "lexical", "dense", "rerank", "baseline")
+DEFAULT_RETRIEVERS = ("hybrid", "lexical", "dense", "rerank", "baseline")
+MRR_K = 10                     # MRR and nDCG are read over the top 10, recall and precision over the top k
+
+
+@dataclass(frozen=True, slots=True)
+class RankedHit:
+    source: str
+    text: str
+
+
+@dataclass(slots=True)
+class QuestionResult:
+    id: str
+    question: str
+    tags: tuple[str, ...]
+    first_rank: int | None
+    top_sources: list[str]
+    flags: list[bool]
+    relevant_total: int
+
+
+@dataclass(slots=True)
+class RetrieverResult:
+    name: str
+    k: int
+    questions: list[QuestionResult] = field(default_factory=list)
+    skipped: str | None = None            # why this retriever did not run
+
+    def metrics(self, subset: list[QuestionResult] | None = None) -> dict[str, float]:
+        qs = self.questions if subset is None else subset
+        k = self.k
+        return {f"recall@{k}": mean([recall_at_k(q.flags, k, q.relevant_total) for q in qs]),
+                f"hit@{k}": mean([1.0 if any(q.flags[:k]) else 0.0 for q in qs]),
+                f"precision@{k}": mean([precision_at_k(q.flags, k) for q in qs]),
+                f"mrr@{MRR_K}": mean([mrr_at_k(q.flags, MRR_K) for q in qs]),
+                f"ndcg@{MRR_K}": mean([ndcg_at_k(q.flags, MRR_K, q.relevant_total) for q in qs])}
+
+    def per_tag(self) -> dict[str, dict[str, float]]:
+        tags = sorted({t for q in self.questions for t in q.tags})
+        return {tag: {**self.metrics([q for q in self.questions if tag in q.tags]),
+                      "n": sum(1 for q in self.questions if tag in q.tags)} for tag in tags}
+
+
+def check_sources(questions: list[GoldenQuestion], ingested: set[str]) -> tuple[list[GoldenQuestion], list[str]]:
+    """Questions whose relevant sources were all ingested, and a note per source that was not."""
+    missing = sorted({r.source for q in questions for r in q.relevant} - ingested)
+    usable = [q for q in questions if all(r.source in ingested for r in q.relevant)]
+    if not usable:
+        raise GoldenSetError(
+            "评测集引用的文件都没有导入：" + "、".join(missing[:5]) + ("…" if len(missing) > 5 else "")
+            + "。请先导入这些报告（--corpus 文件夹或 --data-dir），或检查 source 是否写的是文件名。")
+    notes = [f"来源 {s} 未导入，引用它的问题不计分" for s in missing]
+    return usable, notes
+
+
+def score(name: str, k: int, questions: list[GoldenQuestion], search) -> RetrieverResult:
+    """`search(question, n) -> list[RankedHit]`; n = max(k, 10) so MRR@10 can be read."""
+    result = RetrieverResult(name, k)
+    depth = max(k, MRR_K)
+    for q in questions:
+        hits = search(q.question, depth)
+        flags = [is_relevant(h.source, h.text, q) for h in hits]
+        result.questions.append(QuestionResult(
+            q.id, q.question, q.tags, first_relevant_rank(flags), [h.source for h in hits[:3]], flags,
+            relevant_total=len(q.relevant)))
+    return result
+
+
+def retriever_searches(settings, store, names: list[str], *, corpus_files: list[Path], workdir: Path):
+    """name -> search function (or a string saying why it cannot run)."""
+    from assistant.wiring import build_retriever, open_search_index
+
+    index, _ = open_search_index(settings)
+    index.sync(store)
+    searches: dict[str, object] = {}
+    for name in names:
+        if name in ("hybrid", "lexical", "dense"):
+            retriever, _ = build_retriever(settings, store, mode=name, index=index,
+                                           reranker_mode="off")
+            searches[name] = _adapt(retriever)
+        elif name == "rerank":
+            retriever, notes = build_retriever(settings, store, mode="hybrid", index=index, reranker_mode="on")
+            searches[name] = _adapt(retriever) if retriever.reranker is not None else (
+                notes[0] if notes else "重排序模型不可用")
+        elif name == "baseline":
+            from evals.baseline import LangChainBaseline
+
+            if not corpus_files:
+                searches[name] = "找不到已导入文件的原文（文件已移动或删除），无法建立朴素基线"
+                continue
+            baseline = LangChainBaseline(workdir / "baseline", index.embedder)
+            baseline.add_files(corpus_files)
+            searches[name] = lambda q, n, b=baseline: [RankedHit(h.source, h.text) for h in b.search(q, n)]
+    return searches
+
+
+def _adapt(retriever):
+    def search(question: str, n: int) -> list[RankedHit]:
+        return [RankedHit(h.chunk.source, h.chunk.text) for h in retriever.search(question, n).hits]
+    return search
+
+
+def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path | None, workdir: Path) -> dict:
+    """Evaluate `names` on a golden set: over `corpus` ingested into a fresh data dir, or the configured one."""
+    from assistant.errors import ConfigError
+    from assistant.ingesting import ingest_and_index
+    from assistant.wiring import open_document_store, open_search_index, token_budget
+    from evals.golden import load_golden
+    from evals.report import as_json
+
+    if k <= 0:
+        raise ConfigError(f"--k 必须是正整数（现在是 {k}）。")
+    unknown = [n for n in names if n not in RETRIEVERS]
+    if unknown:
+        raise ConfigError(f"未知的检索方式：{', '.join(unknown)}。可选：{', '.join(RETRIEVERS)}。")
+    questions = load_golden(golden)
+    if corpus is not None:
+        if not corpus.is_dir():
+            raise ConfigError(f"语料文件夹 {corpus} 不存在。请检查 --corpus 路径。")
+        settings = settings.model_copy(update={"data_dir": workdir / "data"})
+        store = open_document_store(settings, create=True)
+        budget, _ = token_budget(settings)
+        index, _ = open_search_index(settings)
+        summary = ingest_and_index([corpus], store, budget, index)
+        failed = [f.error for f in summary.files if f.status == "failed"]
+        notes = [f"导入失败：{e}" for e in failed]
+    else:
+        store = open_document_store(settings)
+        notes = []
+    files = [Path(f.path) for f in store.files() if Path(f.path).is_file()]
+    usable, source_notes = check_sources(questions, {f.source for f in store.files()})
+    notes += source_notes
+    searches = retriever_searches(settings, store, names, corpus_files=files, workdir=workdir)
+    results = []
+    for name in names:
+        search = searches[name]
+        if isinstance(search, str):
+            results.append(RetrieverResult(name, k, skipped=search))
+        else:
+            results.append(score(name, k, usable, search))
+    store.close()
+    return as_json(k, results, notes, golden.name)
+
+
+def gate(doc: dict, *, min_recall: float | None, min_mrr: float | None, min_gain: float | None) -> list[str]:
+    """Failures of the hybrid retriever against thresholds (empty when it passes)."""
+    k = doc["k"]
+    hybrid = doc["retrievers"].get("hybrid")
+    if hybrid is None:
+        return ["门槛检查需要 hybrid 检索结果"]
+    failures = []
+    if min_recall is not None and hybrid[f"recall@{k}"] < min_recall:
+        failures.append(f"hybrid recall@{k} = {hybrid[f'recall@{k}']:.3f} < {min_recall}")
+    if min_mrr is not None and hybrid[f"mrr@{MRR_K}"] < min_mrr:
+        failures.append(f"hybrid mrr@{MRR_K} = {hybrid[f'mrr@{MRR_K}']:.3f} < {min_mrr}")
+    if min_gain is not None:
+        baseline = doc["retrievers"].get("baseline")
+        if baseline is None:
+            failures.append("门槛检查需要 baseline 检索结果")
+        elif hybrid[f"recall@{k}"] - baseline[f"recall@{k}"] < min_gain:
+            failures.append(f"hybrid 比基线只高 {hybrid[f'recall@{k}'] - baseline[f'recall@{k}']:.3f} < {min_gain}")
+    return failures

@@ -1,0 +1,60 @@
+import json
+
+import pytest
+
+from assistant.cli import main
+from tests.conftest import ROOT, SAMPLES
+
+GOLDEN = ROOT / "evals" / "golden" / "samples.jsonl"
+
+
+def _eval(tmp_path, capsys, *extra):
+    code = main(["eval", "--data-dir", str(tmp_path / "home"), "--golden", str(GOLDEN), "--corpus", str(SAMPLES),
+                 *extra])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_eval_compares_retrievers_writes_json_report_and_history(tmp_path, capsys):
+    out_json = tmp_path / "result.json"
+    code, out, _ = _eval(tmp_path, capsys, "--json", str(out_json), "--report", str(tmp_path / "report"))
+    assert code == 0
+    doc = json.loads(out_json.read_text(encoding="utf-8"))
+    assert doc["k"] == 5
+    assert {"hybrid", "lexical", "dense", "baseline"} <= set(doc["retrievers"])
+    assert "rerank" in doc["skipped"]                    # no reranker weights on this machine
+    hybrid = doc["retrievers"]["hybrid"]
+    assert {"recall@5", "mrr@10", "ndcg@10", "precision@5", "per_tag"} <= set(hybrid)
+    assert hybrid["recall@5"] >= 0.9 and hybrid["per_tag"]["numeric"]["n"] >= 5
+    first = doc["questions"][0]
+    assert {"id", "question", "tags", "hybrid"} <= set(first)
+    assert set(first["hybrid"]) == {"first_relevant_rank", "top3_sources"}
+    report = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    assert "recall_by_tag.png" in report and "逐题" in report
+    assert (tmp_path / "report" / "recall_by_tag.png").read_bytes()[:4] == b"\x89PNG"
+    assert "混合检索" in out
+
+    code, out, _ = _eval(tmp_path, capsys, "--retrievers", "hybrid")
+    assert code == 0 and "(+0.000)" in out and "上次运行" in out
+
+
+def test_gate_fails_below_threshold(tmp_path, capsys):
+    code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--min-recall", "1.01")
+    assert code == 1 and "未达门槛" in err
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--k", "0"], "--k"), (["--retrievers", "hybrid,magic"], "magic"),
+])
+def test_bad_arguments(tmp_path, capsys, args, needle):
+    code, _, err = _eval(tmp_path, capsys, *args)
+    assert code == 2 and needle in err
+
+
+def test_golden_referring_to_files_never_ingested(tmp_path, capsys):
+    golden = tmp_path / "g.jsonl"
+    golden.write_text('{"id": "a", "question": "婚检率", "relevant": [{"source": "nowhere.txt", "contains": "x"}]}\n',
+                      encoding="utf-8")
+    code = main(["eval", "--data-dir", str(tmp_path / "h"), "--golden", str(golden), "--corpus", str(SAMPLES)])
+    err = capsys.readouterr().err
+    assert code == 2 and "nowhere.txt" in err and "没有导入" in err
