@@ -135,7 +135,7 @@ def _chart(path: Path, doc: dict) -> Path:
     ax.set_xticklabels(tags, rotation=20)
     ax.set_ylim(0, 1.05)
     ax.set_ylabel(f"recall@{k}")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

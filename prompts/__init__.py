@@ -1,1 +1,1 @@
-"""Prompt templates and the standard report outline, as data + small render functions (issue: answers/drafts)."""
+"""Prompt templates (files in prompts/templates) and small render functions. No LLM calls here."""

@@ -45,3 +45,11 @@ def test_real_sentence_transformers_loading_path_from_a_local_directory():
     vectors = embedder.embed_documents(["vaccination doses in 2021", "family doctor contracts"])
     query = embedder.embed_query("how many vaccine doses")
     assert vectors.shape == (2, 384) and vectors[0] @ query > vectors[1] @ query
+
+
+def test_models_pull_without_network_is_a_clear_error(monkeypatch, tmp_path):
+    from vectorstore.embedders import pull_model
+
+    monkeypatch.setenv("HF_HOME", str(tmp_path))
+    with pytest.raises(ModelNotAvailable, match="HF_ENDPOINT"):
+        pull_model("BAAI/bge-small-zh-v1.5")

@@ -1,0 +1,77 @@
+"""Figures in Chinese report text, normalised so that an answer's figures can be checked against sources.
+
+"72.17%", "-1.53‰", "201,187", "２０１８７", "3.44万管" (= 34400), "23.45亿元", "9月21日" (9 and 21) are
+all figures. A figure is verified when a cited passage holds the same value in the same kind (plain,
+percent, per-mille) after normalisation; citation markers like "[2]" are not figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ingest.normalize import fold_digits
+
+_CITATION = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
+_FIGURE = re.compile(
+    r"(?<![\d.])(?P<sign>[-−－]?)(?P<num>\d+(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
+    r"(?P<unit>%|％|‰|万亿|亿|万|千)?")
+_MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "万亿": Decimal(10**12), "千": Decimal(1000)}
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    text: str                     # as written
+    kind: str                     # "plain" | "%" | "‰"
+    value: Decimal
+
+    @property
+    def key(self) -> tuple[str, Decimal]:
+        return self.kind, self.value.normalize()
+
+
+def figures(text: str) -> list[Figure]:
+    """Every figure in `text` (citation markers removed first)."""
+    folded = fold_digits(_CITATION.sub(" ", text)).replace("−", "-").replace("－", "-")
+    found = []
+    for m in _FIGURE.finditer(folded):
+        raw = m.group("num").replace(",", "").replace("，", "")
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            continue
+        unit = m.group("unit") or ""
+        kind = "%" if unit in ("%", "％") else "‰" if unit == "‰" else "plain"
+        if unit in _MULTIPLIER:
+            value *= _MULTIPLIER[unit]
+        if m.group("sign"):
+            value = -value
+        found.append(Figure(m.group(0).strip(), kind, value))
+    return found
+
+
+def figure_keys(texts: list[str]) -> set[tuple[str, Decimal]]:
+    keys = set()
+    for text in texts:
+        for figure in figures(text):
+            keys.add(figure.key)
+            if figure.value < 0:                 # "下降-1.53‰" may be quoted as "下降1.53‰"
+                keys.add((figure.kind, (-figure.value).normalize()))
+    return keys
+
+
+def unverified(answer: str, sources: list[str]) -> list[str]:
+    """Figures of `answer` that no source holds, as written in the answer (in order, no repeats)."""
+    known = figure_keys(sources)
+    missing: list[str] = []
+    for figure in figures(answer):
+        if figure.key not in known and figure.text not in missing:
+            missing.append(figure.text)
+    return missing
+
+
+def same_figure(a: str, b: str) -> bool:
+    """Whether two strings state the same figure ("3.44万" == "34400"), for answer-level scoring."""
+    fa, fb = figures(a), figures(b)
+    return bool(fa) and bool(fb) and {f.key for f in fa} & {f.key for f in fb} == {f.key for f in fb}

@@ -1,0 +1,45 @@
+"""Render the answer prompts. Report text goes inside delimited <资料>/<片段> blocks, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+
+@cache
+def template(name: str) -> str:
+    return resources.files("prompts").joinpath("templates", f"{name}.txt").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    n: int
+    source: str
+    section: str
+    year: str
+    text: str
+
+
+def _escape(text: str) -> str:
+    """Report text cannot close the data block it sits in."""
+    return text.replace("</片段>", "〈/片段〉").replace("</资料>", "〈/资料〉").replace("<片段", "〈片段").replace("<资料", "〈资料")
+
+
+def render_passages(passages: list[Passage]) -> str:
+    return "\n".join(template("passage").format(n=p.n, source=_escape(p.source), section=_escape(p.section),
+                                                year=p.year, text=_escape(p.text)).rstrip("\n")
+                     for p in passages)
+
+
+def answer_messages(question: str, passages: list[Passage], *, unverified: list[str] | None = None) -> list[tuple[str, str]]:
+    """(role, content) pairs; with `unverified`, the stricter retry prompt that names the bad figures."""
+    system = (template("answer_strict_system").format(unverified="、".join(unverified)) if unverified
+              else template("answer_system"))
+    user = template("answer_user").format(passages=render_passages(passages), question=_escape(question))
+    return [("system", system.rstrip("\n")), ("user", user.rstrip("\n"))]
+
+
+def condense_messages(history: list[tuple[str, str]], question: str) -> list[tuple[str, str]]:
+    lines = "\n".join(f"{'用户' if role == 'user' else '助手'}：{text}" for role, text in history[-6:])
+    return [("user", template("condense").format(history=lines, question=question).rstrip("\n"))]
