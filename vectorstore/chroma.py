@@ -21,7 +21,7 @@ COLLECTION = "report_chunks"
 BATCH = 2000
 # Cosine space; a lighter graph than Chroma's defaults (ef_construction 100, M 16): inserts ~40% faster,
 # and the dense side is re-ranked by fusion anyway.
-HNSW = {"space": "cosine", "ef_construction": 40, "max_neighbors": 12}
+HNSW = {"space": "cosine", "ef_construction": 40, "max_neighbors": 12, "ef_search": 200}
 
 
 class EmbedderMismatch(ReportAssistantError):
