@@ -47,6 +47,13 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     search.set_defaults(handler=cmd_search)
 
+    ask = commands.add_parser("ask", parents=[common], help="提问：带出处的回答，数字逐一核对原文")
+    ask.add_argument("question", help="问题，如“2021年疫苗接种剂次”")
+    ask.add_argument("--no-llm", action="store_true", help="不用大模型，直接从资料原文摘录作答")
+    ask.add_argument("--year", type=int, help="只看这一年的内容")
+    ask.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    ask.set_defaults(handler=cmd_ask)
+
     reindex = commands.add_parser("reindex", parents=[common], help="从文档库重建关键词索引和向量索引（如更换了嵌入模型）")
     reindex.set_defaults(handler=cmd_reindex)
 
@@ -201,6 +208,26 @@ def cmd_search(args: argparse.Namespace, settings) -> int:
         where = " > ".join(c.section_path) or "（开头）"
         print(f"{hit.rank}. {c.source}  {where}  年份:{c.years}  得分:{hit.score:.4f}")
         print(f"   {c.text[:160]}{'…' if len(c.text) > 160 else ''}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings) -> int:
+    from assistant.wiring import build_answerer, open_document_store
+
+    with open_document_store(settings) as store:
+        answerer, notices = build_answerer(settings, store)
+        _notify(notices)
+        streaming = not args.json and not args.no_llm and answerer.llm is not None and sys.stdout.isatty()
+        on_token = (lambda t: print(t, end="", flush=True)) if streaming else None
+        answer = answerer.ask(args.question, use_llm=not args.no_llm, year=args.year, on_token=on_token)
+    if args.json:
+        _print_json(answer.as_json())
+        return 0
+    if streaming:
+        print("\n")
+    for note in answer.notes:
+        print(f"说明：{note}")
+    print(answer.render())
     return 0
 
 

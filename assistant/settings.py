@@ -50,6 +50,19 @@ class RetrievalSettings(BaseModel):
     synonyms_file: Path | None = Field(None, description="同义词表文件，默认用内置同义词表")
 
 
+class LLMSettings(BaseModel):
+    base_url: str | None = Field(None, description="OpenAI 兼容接口地址（DeepSeek、通义、智谱、Ollama、vLLM……）；不设则离线摘录作答")
+    api_key: str | None = Field(None, description="接口密钥；不设时读取环境变量 OPENAI_API_KEY")
+    model: str = Field("deepseek-chat", description="模型名")
+    temperature: float = Field(0.1, ge=0, le=2, description="采样温度（回答事实问题宜低）")
+    timeout_s: float = Field(60.0, gt=0, description="单次请求超时（秒）")
+
+
+class AnswerSettings(BaseModel):
+    k: int = Field(5, ge=1, le=20, description="作答时检索的片段数")
+    context_tokens: int = Field(3000, ge=200, le=100_000, description="交给大模型的资料片段总 token 上限")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid")
     toml_path: ClassVar[Path | None] = None
@@ -61,6 +74,11 @@ class Settings(BaseSettings):
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="嵌入模型")
     vectorstore: VectorStoreSettings = Field(default_factory=VectorStoreSettings, description="向量库")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="检索")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="大模型（可选）")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="问答")
+
+    def llm_api_key(self) -> str | None:
+        return self.llm.api_key or os.environ.get("OPENAI_API_KEY")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,

@@ -77,3 +77,26 @@ def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hy
     config = RetrievalConfig(mode=mode, lexical_weight=r.lexical_weight, dense_weight=dense_weight,
                              rrf_k=r.rrf_k, candidates=r.candidates)
     return HybridRetriever(index, store, config, reranker=reranker), notices
+
+
+def build_llm(settings: Settings, llm=None):
+    """The configured OpenAI-compatible chat model, or None when no endpoint is set (extractive mode)."""
+    if llm is not None:
+        return llm
+    if not settings.llm.base_url:
+        return None
+    from assistant.llm import OpenAICompatibleChat
+
+    return OpenAICompatibleChat(base_url=settings.llm.base_url, api_key=settings.llm_api_key(), model=settings.llm.model,
+                                temperature=settings.llm.temperature, timeout_s=settings.llm.timeout_s)
+
+
+def build_answerer(settings: Settings, store: DocumentStore, *, llm=None, embedder=None, index=None):
+    """(Answerer, notices)."""
+    from assistant.answering import Answerer
+
+    retriever, notices = build_retriever(settings, store, embedder=embedder, index=index)
+    budget, notice = token_budget(settings)
+    context = TokenBudget(settings.answer.context_tokens, budget.counter)
+    return Answerer(retriever, llm=build_llm(settings, llm), context_budget=context, k=settings.answer.k), notices + [
+        n for n in (notice,) if n]
