@@ -20,7 +20,7 @@ setup: $(VENV)/.installed
 
 demo: setup
 	$(VENV)/bin/report-assistant ingest --data-dir $(DATA) assistant/samples
-	$(VENV)/bin/report-assistant files --data-dir $(DATA)
+	$(VENV)/bin/report-assistant ask --data-dir $(DATA) "2023年重点人群签约率是多少"
 
 test: setup
 	$(MAKE) gate

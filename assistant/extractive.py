@@ -15,7 +15,8 @@ from assistant.numbers import figures
 from ingest.chunking import split_sentences
 from vectorstore.retrieval import Hit, SearchResult
 
-NUMERIC_QUESTION = re.compile(r"多少|几|率|数|比例|金额|剂次|人次|投资|资金|占比|规模|完成|达到|提升|增长|下降|面积|床位")
+NUMERIC_QUESTION = re.compile(r"多少|几|率|数|比例|金额|剂次|人次|投资|资金|占比|规模|完成|达到|提升|增长|下降|面积|床位|进展|成效")
+_CONTINUATION = re.compile(r"^(目前|其中|截至目前|截至|截止|共|累计|全年|已|现已|总计)")
 _QUALIFIER = re.compile(r"^(截至|截止|截止到|到|至|年初至|今年以来|全年|上半年|下半年)[^，,。；]{0,16}[，,]")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _INTENT_WORD = re.compile(r"计划|打算|谋划|思路|安排|要点|目标|问题|短板|不足|困难|差距|弱项|薄弱|工作|哪些|什么|主要|下一步|下步")
@@ -63,9 +64,10 @@ def _query_weights(question: str, result: SearchResult, tokenizer, focus: str | 
     from vectorstore.retrieval import _metadata_token
 
     own, expansions = tokenizer.query_tokens(question)
+    place = set(tokenizer.tokens(result.plan.organisation)) if result.plan.organisation else set()
     weights: dict[str, float] = {}
     for token in own:
-        if not _metadata_token(token, result.plan):
+        if not _metadata_token(token, result.plan) and token not in place:   # the organisation is a filter
             weights[token] = max(weights.get(token, 0), 1.0 if len(token) > 1 else 0.5)
     for token in expansions:
         weights.setdefault(token, 0.6)
@@ -76,23 +78,54 @@ def _query_weights(question: str, result: SearchResult, tokenizer, focus: str | 
     return weights
 
 
+def _units(text: str) -> list[tuple[str, float]]:
+    """Sentences, and a sentence together with the one before it when it goes on from it
+    ("…南区,项目土建基本完工。目前已完成投资48000万元"), with a small cost for the longer unit."""
+    sentences = [s.strip() for s in split_sentences(text) if len(s.strip()) >= 4]
+    units = [(s, 0.0) for s in sentences]
+    units += [(a + b, 0.25) for a, b in zip(sentences, sentences[1:]) if _CONTINUATION.match(b)]
+    return units
+
+
 def _best_sentence(hit: Hit, weights: dict[str, float], numeric: bool, tokenizer) -> Candidate | None:
+    """The best unit of a passage; a close runner-up with figures of its own is kept beside it."""
+    ranked = _ranked_units(hit, weights, numeric, tokenizer)
+    if not ranked:
+        return None
+    best = ranked[0]
+    covered = {t for t in weights if t in best.sentence}
+    for other in ranked[1:3]:
+        adds = {t for t in weights if len(t) > 1 and t in other.sentence} - covered
+        if numeric and adds and _has_real_figure(other.sentence) \
+                and other.sentence not in best.sentence and best.sentence not in other.sentence \
+                and len(best.sentence) + len(other.sentence) <= 2 * MAX_ANSWER_CHARS:
+            first, second = sorted([best, other], key=lambda c: hit.chunk.text.find(c.sentence))
+            best = Candidate(hit, first.sentence + second.sentence, best.score, max(best.coverage, other.coverage))
+            break
+    return best
+
+
+_MEASURE = re.compile(r"\d\s*[个剂人次例名张户份辆间套管家所座台项条天岁批支床元万亿%‰％]")
+
+
+def _has_real_figure(sentence: str) -> bool:
+    """A count, amount or rate — not an outline number like "1." or "（3）"."""
+    return bool(_MEASURE.search(sentence)) or any(f.kind != "plain" or f.value >= 10 for f in figures(sentence))
+
+
+def _ranked_units(hit: Hit, weights: dict[str, float], numeric: bool, tokenizer) -> list[Candidate]:
     total = sum(weights.values()) or 1.0
-    best: Candidate | None = None
+    found: list[Candidate] = []
     heading = set(tokenizer.tokens(" ".join(hit.chunk.section_path)))
-    for sentence in split_sentences(hit.chunk.text):
-        sentence = sentence.strip()
-        if len(sentence) < 4:
-            continue
+    for sentence, cost in _units(hit.chunk.text):
         tokens = set(tokenizer.tokens(sentence))
         matched = sum(w for t, w in weights.items() if t in tokens or t in heading)
         coverage = min(1.0, matched / total)
-        score = matched + 0.3 / hit.rank
-        if numeric:
-            score += 0.8 if any(f.kind != "plain" or f.value >= 10 for f in figures(sentence)) else -0.5
-        if best is None or score > best.score:
-            best = Candidate(hit, sentence, score, coverage)
-    return best
+        score = matched + 0.3 / hit.rank - cost
+        if numeric:     # a sentence without a real figure cannot answer "多少"
+            score += 0.8 if _has_real_figure(sentence) else -1.5
+        found.append(Candidate(hit, sentence, score, coverage))
+    return sorted(found, key=lambda c: -c.score)
 
 
 def _per_report(candidates: list[Candidate], best: Candidate, reports: dict, numeric: bool) -> list[Candidate]:

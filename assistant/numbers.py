@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from ingest.normalize import fold_digits
 
-_CITATION = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
+_CITATION = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]|[\w.-]+\.(?:txt|md|docx|doc|pdf|wps)\b")
 _FIGURE = re.compile(
     r"(?<![\d.])(?P<sign>[-−－]?)(?P<num>\d+(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
     r"(?P<unit>%|％|‰|万亿|亿|万|千)?")
@@ -32,7 +32,7 @@ class Figure:
 
 
 def figures(text: str) -> list[Figure]:
-    """Every figure in `text` (citation markers removed first)."""
+    """Every figure in `text` (citation markers and file names removed first)."""
     folded = fold_digits(_CITATION.sub(" ", text)).replace("−", "-").replace("－", "-")
     found = []
     for m in _FIGURE.finditer(folded):

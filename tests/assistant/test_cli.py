@@ -124,3 +124,25 @@ def test_reindex_after_changing_embedder(sample_data, capsys, monkeypatch):
     assert code == 0 and "hashing-ngram-v1-256" in out
     code, out, _ = _run(["search", "--data-dir", str(sample_data), "婚检率", "--k", "1"], capsys)
     assert code == 0 and "婚检率" in out
+
+
+def test_ask_json_shape_and_no_llm(sample_data, capsys):
+    code, out, _ = _run(["ask", "--data-dir", str(sample_data), "2023年重点人群签约率是多少", "--json", "--no-llm"], capsys)
+    assert code == 0
+    result = json.loads(out)
+    assert set(result) == {"answer", "mode", "citations", "unverified_numbers", "notes"}
+    assert result["mode"] == "extractive" and "79.8%" in result["answer"] and result["unverified_numbers"] == []
+    citation = result["citations"][0]
+    assert set(citation) == {"n", "source", "section_path", "year", "quote"}
+    assert citation["source"] == "清河县卫健委2023年工作总结及2024年工作打算.txt" and citation["year"] == 2023
+
+
+def test_ask_with_an_unreachable_llm_still_answers(sample_data, capsys, monkeypatch):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("REPORT_ASSISTANT_LLM__BASE_URL", f"http://127.0.0.1:{port}/v1")
+    code, out, err = _run(["ask", "--data-dir", str(sample_data), "2022年婚检率"], capsys)
+    assert code == 0 and "91.25%" in out and "无法连接" in out and "Traceback" not in out + err
