@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--min-recall", type=float, help="门槛：hybrid recall@k 低于此值则退出码为 1")
     evaluate.add_argument("--min-mrr", type=float, help="门槛：hybrid MRR@10 低于此值则退出码为 1")
     evaluate.add_argument("--min-gain", type=float, help="门槛：hybrid recall@k 至少比基线高这么多")
+    evaluate.add_argument("--no-answers", action="store_true", help="只评检索，不评回答（answer_contains）")
+    evaluate.add_argument("--no-llm", action="store_true", help="回答一律用原文摘录（不调用大模型）")
     evaluate.set_defaults(handler=cmd_eval)
 
     bench = commands.add_parser("bench", help="性能基准：与 LangChain 朴素流程在同一次运行中对比")
@@ -260,7 +262,8 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
 
     names = [n.strip() for n in args.retrievers.split(",") if n.strip()]
     with tempfile.TemporaryDirectory(prefix="ra-eval-") as tmp:
-        doc = run_eval(settings, args.golden, k=args.k, names=names, corpus=args.corpus, workdir=Path(tmp))
+        doc = run_eval(settings, args.golden, k=args.k, names=names, corpus=args.corpus, workdir=Path(tmp),
+                       with_answers=not args.no_answers, use_llm=not args.no_llm)
     previous = record_run(settings.data_path / "eval_history.jsonl", doc)
     for note in doc["notes"]:
         print(f"说明：{note}")

@@ -42,6 +42,10 @@ def console_table(doc: dict, previous: dict | None) -> str:
         lines.append(row)
     for name, why in doc["skipped"].items():
         lines.append(f"{NAMES.get(name, name):<18}未运行：{why}")
+    if doc.get("answers"):
+        a = doc["answers"]
+        lines.append(f"回答（{a['mode']}，{a['n']} 题）：含预期内容 {a['answer_contains']:.3f}，"
+                     f"含未核实数字 {a['with_unverified_figures']:.3f}" + (f"；未答对：{', '.join(a['misses'])}" if a["misses"] else ""))
     if previous:
         lines.append(f"括号内为与上次运行（{previous.get('at', '?')}）相比的变化。")
     first = next(iter(doc["retrievers"]), None)
@@ -92,6 +96,10 @@ def write_report(directory: Path, doc: dict, previous: dict | None) -> Path:
                      f"{m[f'ndcg@{MRR_K}']:.3f} | {m[f'precision@{k}']:.3f} | {change} |")
     for name, why in doc["skipped"].items():
         lines.append(f"| {NAMES.get(name, name)} | 未运行：{why} | | | | |")
+    if doc.get("answers"):
+        a = doc["answers"]
+        lines += ["", f"回答（{a['mode']}，{a['n']} 题）：含预期内容的比例 {a['answer_contains']:.3f}，"
+                      f"含未核实数字的比例 {a['with_unverified_figures']:.3f}。"]
     lines += ["", "## 按标签", "", f"![recall@{k} 按标签]({chart.name})", ""]
     tags = sorted({t for m in doc["retrievers"].values() for t in m["per_tag"]})
     names = list(doc["retrievers"])

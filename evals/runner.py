@@ -114,7 +114,8 @@ def _adapt(retriever):
     return search
 
 
-def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path | None, workdir: Path) -> dict:
+def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path | None, workdir: Path,
+             with_answers: bool = True, use_llm: bool = True) -> dict:
     """Evaluate `names` on a golden set: over `corpus` ingested into a fresh data dir, or the configured one."""
     from assistant.errors import ConfigError
     from assistant.ingesting import ingest_and_index
@@ -144,6 +145,7 @@ def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path |
     files = [Path(f.path) for f in store.files() if Path(f.path).is_file()]
     usable, source_notes = check_sources(questions, {f.source for f in store.files()})
     notes += source_notes
+    answers = score_answers(settings, store, usable, use_llm=use_llm) if with_answers else None
     searches = retriever_searches(settings, store, names, corpus_files=files, workdir=workdir)
     results = []
     for name in names:
@@ -153,7 +155,40 @@ def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path |
         else:
             results.append(score(name, k, usable, search))
     store.close()
-    return as_json(k, results, notes, golden.name)
+    doc = as_json(k, results, notes, golden.name)
+    if answers is not None:
+        doc["answers"] = answers
+    return doc
+
+
+def answer_contains(answer: str, expected: str) -> bool:
+    """Verbatim, or the same figure written another way ("3.44万" ~ "34400")."""
+    from assistant.numbers import figures
+
+    if expected in answer:
+        return True
+    wanted = {f.key for f in figures(expected)}
+    return bool(wanted) and wanted <= {f.key for f in figures(answer)}
+
+
+def score_answers(settings, store, questions: list[GoldenQuestion], *, use_llm: bool) -> dict | None:
+    """Answer-level scores over the questions that have `answer_contains`."""
+    from assistant.wiring import build_answerer
+
+    scored = [q for q in questions if q.answer_contains]
+    if not scored:
+        return None
+    answerer, _ = build_answerer(settings, store)
+    rows = []
+    for q in scored:
+        answer = answerer.ask(q.question, use_llm=use_llm)
+        rows.append({"id": q.id, "ok": all(answer_contains(answer.text, e) for e in q.answer_contains),
+                     "unverified": answer.unverified_numbers, "mode": answer.mode})
+    modes = sorted({r["mode"] for r in rows})
+    return {"n": len(rows), "mode": "/".join(modes),
+            "answer_contains": mean([1.0 if r["ok"] else 0.0 for r in rows]),
+            "with_unverified_figures": mean([1.0 if r["unverified"] else 0.0 for r in rows]),
+            "misses": [r["id"] for r in rows if not r["ok"]]}
 
 
 def gate(doc: dict, *, min_recall: float | None, min_mrr: float | None, min_gain: float | None) -> list[str]:

@@ -29,6 +29,9 @@ def test_eval_compares_retrievers_writes_json_report_and_history(tmp_path, capsy
     first = doc["questions"][0]
     assert {"id", "question", "tags", "hybrid"} <= set(first)
     assert set(first["hybrid"]) == {"first_relevant_rank", "top3_sources"}
+    answers = doc["answers"]
+    assert answers["mode"] == "extractive" and answers["n"] >= 10
+    assert answers["answer_contains"] >= 0.9 and answers["with_unverified_figures"] == 0.0
     report = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     assert "recall_by_tag.png" in report and "逐题" in report
     assert (tmp_path / "report" / "recall_by_tag.png").read_bytes()[:4] == b"\x89PNG"
@@ -58,3 +61,12 @@ def test_golden_referring_to_files_never_ingested(tmp_path, capsys):
     code = main(["eval", "--data-dir", str(tmp_path / "h"), "--golden", str(golden), "--corpus", str(SAMPLES)])
     err = capsys.readouterr().err
     assert code == 2 and "nowhere.txt" in err and "没有导入" in err
+
+
+def test_answer_contains_normalises_figures():
+    from evals.runner import answer_contains
+
+    assert answer_contains("提升至34400管[1]", "3.44万")
+    assert answer_contains("完成率72.17%", "72.17%")
+    assert not answer_contains("完成率72.1%", "72.17%")
+    assert not answer_contains("没有数字", "3.44万")
