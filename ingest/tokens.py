@@ -70,8 +70,7 @@ def load_token_counter(encoding: str = "cl100k_base", *, allow_download: bool = 
         enc = tiktoken.get_encoding(encoding)
     except _NoDownload:
         return ConservativeCounter(), (
-            f"tiktoken 编码 {encoding} 不在本地缓存（离线模式不下载），改用保守估算计数。"
-            "如需精确计数，请把 .tiktoken 文件放入 TIKTOKEN_CACHE_DIR，或联网时设置 offline=false。")
+            f"tiktoken 编码 {encoding} 不在本地，token 数按保守估算（可把编码文件放入 TIKTOKEN_CACHE_DIR）。")
     except (ValueError, OSError, ImportError) as exc:
         return ConservativeCounter(), f"无法加载 tiktoken 编码 {encoding}（{type(exc).__name__}），改用保守估算计数。"
     except Exception as exc:  # requests' network errors, without importing requests here

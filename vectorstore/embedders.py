@@ -151,11 +151,12 @@ def load_embedder(choice: EmbedderChoice) -> tuple[Embedder, str | None]:
         return HashingEmbedder(choice.hashing_dim), None
     path = local_model_path(choice.model)
     if path is None:
-        message = (f"未找到嵌入模型 {choice.model}（本机没有该模型文件，当前不自动下载）。"
-                   f"请下载到本地后设置 embedding.model=/path/to/model，或联网运行 `report-assistant models pull {choice.model}`。")
+        how = (f"需要时联网运行 `report-assistant models pull {choice.model}`，"
+               "或下载到本地后设置 embedding.model=/本地/路径。")
         if choice.kind == "sentence-transformers":
-            raise ModelNotAvailable(message)
-        return HashingEmbedder(choice.hashing_dim), message + " 现在使用离线字符 n-gram 嵌入（检索以关键词为主）。"
+            raise ModelNotAvailable(f"未找到嵌入模型 {choice.model}（本机没有该模型文件，不自动下载）。{how}")
+        return HashingEmbedder(choice.hashing_dim), (
+            f"离线模式：未找到嵌入模型 {choice.model}，检索改用关键词 + 字符 n-gram 嵌入。{how}")
     instruction = choice.query_instruction
     if instruction is None:
         instruction = BGE_ZH_QUERY_INSTRUCTION if "bge" in choice.model.lower() and "zh" in choice.model.lower() else ""
