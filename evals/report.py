@@ -85,7 +85,7 @@ def write_report(directory: Path, doc: dict, previous: dict | None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     chart = _chart(directory / "recall_by_tag.png", doc)
     k = doc["k"]
-    lines = [f"# 检索评测报告", "", f"评测集：`{doc['golden']}`，k = {k}，问题数：{len(doc['questions'])}", ""]
+    lines = ["# 检索评测报告", "", f"评测集：`{doc['golden']}`，k = {k}，问题数：{len(doc['questions'])}", ""]
     lines += [f"- {note}" for note in doc["notes"]]
     lines += ["", "## 总体", "", f"| 检索方式 | recall@{k} | MRR@{MRR_K} | nDCG@{MRR_K} | precision@{k} | 与上次相比 recall@{k} |",
               "|---|---|---|---|---|---|"]

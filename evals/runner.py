@@ -12,7 +12,6 @@ from evals.metrics import first_relevant_rank, mean, mrr_at_k, ndcg_at_k, precis
 log = logging.getLogger(__name__)
 
 RETRIEVERS = ("hybrid", "lexical", "dense", "rerank", "baseline")
-DEFAULT_RETRIEVERS = ("hybrid", "lexical", "dense", "rerank", "baseline")
 MRR_K = 10                     # MRR and nDCG are read over the top 10, recall and precision over the top k
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ingest.errors import ReportAssistantError
 from ingest.metadata import parse_year

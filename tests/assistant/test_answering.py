@@ -1,7 +1,6 @@
 """Cited answers over the shared corpus: extractive (checked by hand) and through a fake OpenAI server."""
 
 import socket
-from pathlib import Path
 
 import pytest
 

@@ -1,6 +1,5 @@
 """Hybrid retrieval over the shared corpus and the sample reports, offline (hashing embedder)."""
 
-from pathlib import Path
 
 import pytest
 
