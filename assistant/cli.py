@@ -220,16 +220,21 @@ def cmd_ask(args: argparse.Namespace, settings) -> int:
         answerer, notices = build_answerer(settings, store)
         _notify(notices)
         streaming = not args.json and not args.no_llm and answerer.llm is not None and sys.stdout.isatty()
-        on_token = (lambda t: print(t, end="", flush=True)) if streaming else None
+        streamed: list[str] = []
+        on_token = (lambda t: (streamed.append(t), print(t, end="", flush=True))) if streaming else None
         answer = answerer.ask(args.question, use_llm=not args.no_llm, year=args.year, on_token=on_token)
     if args.json:
         _print_json(answer.as_json())
         return 0
-    if streaming:
+    if streamed:
         print("\n")
+        if answer.mode == "llm" and answer.text == "".join(streamed).strip():
+            answer.text = ""                 # already on screen: add only notes and sources below
+        else:                                # the draft above failed verification: say so before the answer
+            print("（以上是大模型的草稿，其中的数字未能在资料中核实，作废；以下是核实后的回答。）\n")
     for note in answer.notes:
         print(f"说明：{note}")
-    print(answer.render())
+    print(answer.render().lstrip("\n"))
     return 0
 
 
