@@ -333,8 +333,10 @@ class _progress_bar:
         from tqdm import tqdm
 
         def update(done: int, total: int, label: str) -> None:
-            if self.bar is None:
-                self.bar = tqdm(total=total, unit="文件", file=sys.stderr, leave=False)
+            if self.bar is None or self.bar.total != total:      # a new stage (files, then index)
+                if self.bar is not None:
+                    self.bar.close()
+                self.bar = tqdm(total=total, unit="块" if label == "建立索引" else "文件", file=sys.stderr, leave=False)
             self.bar.n = done
             self.bar.set_postfix_str(label, refresh=True)
         return update

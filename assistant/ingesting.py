@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
@@ -121,6 +121,10 @@ def _ingest_one(path: Path, store: DocumentStore, budget: TokenBudget, signature
     if previous and previous.sha256 == sha and previous.pipeline == signature:
         return _unchanged(shown, previous, store)
     twin = store.file_with_content(sha)
+    if twin and twin.path != key and twin.pipeline == signature and not previous \
+            and twin.source == path.name and not Path(twin.path).exists():
+        store.move_file(twin.path, key)                    # the folder was moved or renamed
+        return replace(_unchanged(shown, store.file(key), store), warnings=(f"文件已从 {twin.path} 移到这里，沿用已导入的内容",))
     if twin and twin.path != key and twin.pipeline == signature:
         if previous:  # the file changed into a copy of another one: drop its old content
             summary.removed_chunk_ids.extend(store.remove_file(key))

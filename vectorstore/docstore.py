@@ -125,6 +125,13 @@ class DocumentStore:
                   c.years.start, c.years.end, c.tokens) for c in ingested.chunks])
         return removed, list(ingested.chunks)
 
+    def move_file(self, old_path: str, new_path: str) -> None:
+        """The same file found in another folder: keep its reports and chunks, record the new path."""
+        with self._db:
+            self._db.execute("PRAGMA defer_foreign_keys = ON")
+            self._db.execute("UPDATE files SET path = ? WHERE path = ?", (new_path, old_path))
+            self._db.execute("UPDATE reports SET file_path = ? WHERE file_path = ?", (new_path, old_path))
+
     def remove_file(self, path: str) -> list[str]:
         """Delete a file and everything derived from it; returns the removed chunk ids."""
         with self._db:

@@ -123,3 +123,15 @@ def test_an_unexpected_parser_error_fails_one_file_only(tmp_path, store, budget,
     assert statuses == ["failed", "ingested", "ingested"]
     failed = next(f for f in summary.files if f.status == "failed")
     assert "内部错误" in failed.error and "RuntimeError" in failed.error
+
+
+def test_a_moved_folder_keeps_its_content_without_reingesting(tmp_path, store, budget):
+    folder = _reports_folder(tmp_path)
+    ingest_paths([folder], store, budget)
+    ids = {c.id for c in store.chunks()}
+    moved = folder.rename(tmp_path / "archive-2024")
+    summary = ingest_paths([moved], store, budget)
+    assert [f.status for f in summary.files] == ["unchanged"] * 3
+    assert all("移到这里" in f.warnings[0] for f in summary.files)
+    assert {f.path for f in store.files()} == {str(p.resolve()) for p in moved.iterdir()}
+    assert {c.id for c in store.chunks()} == ids and store.counts()["reports"] == 3
