@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Callable, Iterable
 from ingest.chunking import TokenBudget
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES, unsupported_reason
-from ingest.pipeline import PIPELINE_VERSION, ingest_file
+from ingest.pipeline import PIPELINE_VERSION, IngestedFile, ingest_file
 from vectorstore.docstore import DocumentStore, FileRecord
 
 log = logging.getLogger(__name__)
@@ -93,19 +94,38 @@ def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudge
     files, skipped = collect_files(paths)
     summary = IngestSummary(skipped=skipped)
     signature = pipeline_signature(budget)
-    for done, path in enumerate(files):
+    steps: list[FileOutcome | _Job] = []
+    seen: dict[str, str] = {}
+    for path in files:                     # cheap checks first: what is new or changed?
+        step = _check(path, store, signature, summary, seen)
+        steps.append(step)
+    jobs = [s for s in steps if isinstance(s, _Job)]
+    parsed = _parse_all(jobs, budget)
+    for done, step in enumerate(steps):
         if progress:
-            progress(done, len(files), path.name)
-        outcome = _ingest_one(path, store, budget, signature, summary)
-        log.info("%s: %s", path, outcome.status)
+            progress(done, len(steps), Path(step.path).name)
+        outcome = _store(step, next(parsed), store, signature, summary) if isinstance(step, _Job) else step
+        log.info("%s: %s", outcome.path, outcome.status)
         summary.files.append(outcome)
     if progress:
-        progress(len(files), len(files), "")
+        progress(len(steps), len(steps), "")
     return summary
 
 
-def _ingest_one(path: Path, store: DocumentStore, budget: TokenBudget, signature: str,
-                summary: IngestSummary) -> FileOutcome:
+@dataclass(frozen=True, slots=True)
+class _Job:
+    path: str                 # as given
+    file: Path
+    key: str                  # absolute path: the file's identity in the store
+    sha: str
+    size: int
+
+
+PARALLEL_MIN_FILES = 200      # below this, starting worker processes costs more than it saves
+
+
+def _check(path: Path, store: DocumentStore, signature: str, summary: IngestSummary,
+           seen: dict[str, str]) -> FileOutcome | _Job:
     shown = str(path)
     if not path.exists():
         return FileOutcome(shown, "failed", error=f"{shown}: 文件不存在。请检查路径。")
@@ -120,6 +140,8 @@ def _ingest_one(path: Path, store: DocumentStore, budget: TokenBudget, signature
     previous = store.file(key)
     if previous and previous.sha256 == sha and previous.pipeline == signature:
         return _unchanged(shown, previous, store)
+    if sha in seen and seen[sha] != key:
+        return FileOutcome(shown, "unchanged", warnings=(f"内容与同批的 {seen[sha]} 相同，未重复导入",))
     twin = store.file_with_content(sha)
     if twin and twin.path != key and twin.pipeline == signature and not previous \
             and twin.source == path.name and not Path(twin.path).exists():
@@ -129,27 +151,66 @@ def _ingest_one(path: Path, store: DocumentStore, budget: TokenBudget, signature
         if previous:  # the file changed into a copy of another one: drop its old content
             summary.removed_chunk_ids.extend(store.remove_file(key))
         return FileOutcome(shown, "unchanged", warnings=(f"内容与已导入的 {twin.path} 相同，未重复导入",))
+    seen[sha] = key
+    return _Job(shown, path, key, sha, len(data))
+
+
+def _parse(job: _Job, budget: TokenBudget) -> IngestedFile | FileOutcome:
+    """Parse one file; failures come back as outcomes (also across process boundaries)."""
     try:
-        ingested = ingest_file(path, budget, source=path.name)
+        return ingest_file(job.file, budget, source=job.file.name)
     except IngestError as exc:
-        return FileOutcome(shown, "failed", error=str(exc))
+        return FileOutcome(job.path, "failed", error=str(exc))
     except Exception as exc:  # a bug of ours must not cost the user the other files
-        log.exception("unexpected error while ingesting %s", path)
-        return FileOutcome(shown, "failed", error=f"{shown}: 处理时出现内部错误（{type(exc).__name__}: {exc}）。"
-                                                   "其他文件不受影响；请用 -v 重新运行并报告此问题。")
-    record = FileRecord(key, path.name, sha, len(data), signature, ingested.encoding, ingested.warnings,
+        log.exception("unexpected error while ingesting %s", job.file)
+        return FileOutcome(job.path, "failed", error=f"{job.path}: 处理时出现内部错误（{type(exc).__name__}: {exc}）。"
+                                                      "其他文件不受影响；请用 -v 重新运行并报告此问题。")
+
+
+def _parse_all(jobs: list[_Job], budget: TokenBudget):
+    """Parsed files in job order; on several cores, by worker processes while the caller stores results."""
+    workers = min(2, os.cpu_count() or 1)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not _picklable(budget):
+        return (_parse(job, budget) for job in jobs)
+    return _parallel(jobs, budget, workers)
+
+
+def _parallel(jobs: list[_Job], budget: TokenBudget, workers: int):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(_parse, jobs, [budget] * len(jobs), chunksize=8)
+
+
+def _picklable(budget: TokenBudget) -> bool:
+    import pickle
+
+    try:
+        pickle.dumps(budget)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return False
+    return True
+
+
+def _store(job: _Job, parsed: IngestedFile | FileOutcome, store: DocumentStore, signature: str,
+           summary: IngestSummary) -> FileOutcome:
+    if isinstance(parsed, FileOutcome):
+        return parsed
+    record = FileRecord(job.key, job.file.name, job.sha, job.size, signature, parsed.encoding, parsed.warnings,
                         datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    removed, added = store.replace_file(record, ingested)
+    removed, added = store.replace_file(record, parsed)
     summary.removed_chunk_ids.extend(removed)
     summary.added_chunk_ids.extend(c.id for c in added)
     return FileOutcome(
-        shown, "ingested", encoding=ingested.encoding, reports=len(ingested.reports),
-        sections=sum(len(r.sections) for r in ingested.reports), chunks=len(ingested.chunks),
-        years=_years(ingested.reports), warnings=ingested.warnings)
+        job.path, "ingested", encoding=parsed.encoding, reports=len(parsed.reports),
+        sections=sum(len(r.sections) for r in parsed.reports), chunks=len(parsed.chunks),
+        years=_years(parsed.reports), warnings=parsed.warnings)
 
 
 def _unchanged(shown: str, record: FileRecord, store: DocumentStore) -> FileOutcome:
-    reports = [r for r in store.reports() if r.file_path == record.path]
+    reports = store.reports(record.path)
     years = sorted({y for r in reports for y in (*r.years.years, *r.plan_years.years)})
     return FileOutcome(shown, "unchanged", encoding=record.encoding, reports=len(reports),
                        chunks=sum(r.chunks for r in reports), years=tuple(years), warnings=record.warnings)

@@ -141,11 +141,12 @@ class DocumentStore:
 
     # --- reports and chunks --------------------------------------------------------------------
 
-    def reports(self) -> list[ReportRow]:
+    def reports(self, file_path: str | None = None) -> list[ReportRow]:
+        where, args = ("WHERE r.file_path = ? ", (file_path,)) if file_path else ("", ())
         rows = self._db.execute(
             "SELECT r.id, r.file_path, f.source, r.idx, r.title, r.year_start, r.year_end, r.plan_start, r.plan_end, "
             "r.period, r.doc_type, r.organisation, r.date, (SELECT COUNT(*) FROM chunks c WHERE c.report_id = r.id) "
-            "FROM reports r JOIN files f ON f.path = r.file_path ORDER BY f.source, r.idx")
+            f"FROM reports r JOIN files f ON f.path = r.file_path {where}ORDER BY f.source, r.idx", args)
         return [ReportRow(r[0], r[1], r[2], r[3], r[4], YearSpan(r[5], r[6]), YearSpan(r[7], r[8]), r[9], r[10],
                           r[11], r[12], r[13]) for r in rows]
 
