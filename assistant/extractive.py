@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from assistant.answer_model import Answer, Citation
 from assistant.numbers import figures
 from ingest.chunking import split_sentences
-from vectorstore.retrieval import Hit, SearchResult
+from vectorstore.retrieval import Hit, SearchResult, metadata_token
 
 NUMERIC_QUESTION = re.compile(r"多少|几|率|数|比例|金额|剂次|人次|投资|资金|占比|规模|完成|达到|提升|增长|下降|面积|床位|进展|成效")
 _CONTINUATION = re.compile(r"^(目前|其中|截至目前|截至|截止|共|累计|全年|已|现已|总计)")
@@ -61,13 +61,11 @@ def extractive_answer(question: str, result: SearchResult, tokenizer, reports: d
 
 
 def _query_weights(question: str, result: SearchResult, tokenizer, focus: str | None) -> dict[str, float]:
-    from vectorstore.retrieval import _metadata_token
-
     own, expansions = tokenizer.query_tokens(question)
     place = set(tokenizer.tokens(result.plan.organisation)) if result.plan.organisation else set()
     weights: dict[str, float] = {}
     for token in own:
-        if not _metadata_token(token, result.plan) and token not in place:   # the organisation is a filter
+        if not metadata_token(token, result.plan) and token not in place:   # the organisation is a filter
             weights[token] = max(weights.get(token, 0), 1.0 if len(token) > 1 else 0.5)
     for token in expansions:
         weights.setdefault(token, 0.6)

@@ -6,13 +6,11 @@ the answer use case then falls back to the extractive answer.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from typing import Iterator, Protocol
 
 from ingest.errors import ReportAssistantError
 
-log = logging.getLogger(__name__)
 
 
 class LLMUnavailable(ReportAssistantError):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from evals.golden import GoldenQuestion, GoldenSetError, is_relevant
 from evals.metrics import first_relevant_rank, mean, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
 
-log = logging.getLogger(__name__)
 
 RETRIEVERS = ("hybrid", "lexical", "dense", "rerank", "baseline")
 MRR_K = 10                     # MRR and nDCG are read over the top 10, recall and precision over the top k
@@ -79,12 +77,10 @@ def score(name: str, k: int, questions: list[GoldenQuestion], search) -> Retriev
     return result
 
 
-def retriever_searches(settings, store, names: list[str], *, corpus_files: list[Path], workdir: Path):
+def retriever_searches(settings, store, index, names: list[str], *, corpus_files: list[Path], workdir: Path):
     """name -> search function (or a string saying why it cannot run)."""
-    from assistant.wiring import build_retriever, open_search_index
+    from assistant.wiring import build_retriever
 
-    index, _ = open_search_index(settings)
-    index.sync(store)
     searches: dict[str, object] = {}
     for name in names:
         if name in ("hybrid", "lexical", "dense"):
@@ -140,12 +136,14 @@ def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path |
         notes = [f"导入失败：{e}" for e in failed]
     else:
         store = open_document_store(settings)
+        index, _ = open_search_index(settings)
+        index.sync(store)
         notes = []
     files = [Path(f.path) for f in store.files() if Path(f.path).is_file()]
     usable, source_notes = check_sources(questions, {f.source for f in store.files()})
     notes += source_notes
-    answers = score_answers(settings, store, usable, use_llm=use_llm) if with_answers else None
-    searches = retriever_searches(settings, store, names, corpus_files=files, workdir=workdir)
+    answers = score_answers(settings, store, index, usable, use_llm=use_llm) if with_answers else None
+    searches = retriever_searches(settings, store, index, names, corpus_files=files, workdir=workdir)
     results = []
     for name in names:
         search = searches[name]
@@ -170,14 +168,14 @@ def answer_contains(answer: str, expected: str) -> bool:
     return bool(wanted) and wanted <= {f.key for f in figures(answer)}
 
 
-def score_answers(settings, store, questions: list[GoldenQuestion], *, use_llm: bool) -> dict | None:
+def score_answers(settings, store, index, questions: list[GoldenQuestion], *, use_llm: bool) -> dict | None:
     """Answer-level scores over the questions that have `answer_contains`."""
     from assistant.wiring import build_answerer
 
     scored = [q for q in questions if q.answer_contains]
     if not scored:
         return None
-    answerer, _ = build_answerer(settings, store)
+    answerer, _ = build_answerer(settings, store, index=index)
     rows = []
     for q in scored:
         answer = answerer.ask(q.question, use_llm=use_llm)

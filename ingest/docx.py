@@ -7,7 +7,6 @@ numbering.xml and the styles, keep one counter per list, and put the number back
 
 from __future__ import annotations
 
-import logging
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,6 @@ from ingest.errors import CorruptDocument, EmptyDocument
 from ingest.model import LoadedText
 from ingest.normalize import clean_text
 
-log = logging.getLogger(__name__)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _CN_DIGITS = "零一二三四五六七八九"

@@ -7,7 +7,6 @@ installed). Every failure is an `IngestError` naming the file and what to do.
 
 from __future__ import annotations
 
-import logging
 import re
 import shutil
 import subprocess
@@ -25,7 +24,6 @@ from ingest.errors import (
 from ingest.model import LoadedText
 from ingest.normalize import clean_text
 
-log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".doc", ".wps"}

@@ -6,13 +6,11 @@ missing BPE file means the conservative counter and one notice, never a download
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 from dataclasses import dataclass
 from typing import Protocol
 
-log = logging.getLogger(__name__)
 
 
 class TokenCounter(Protocol):

@@ -6,7 +6,6 @@ Telemetry is off.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
@@ -15,7 +14,6 @@ import numpy as np
 
 from ingest.errors import ReportAssistantError
 
-log = logging.getLogger(__name__)
 
 COLLECTION = "report_chunks"
 BATCH = 2000

@@ -7,7 +7,6 @@ when the user asks (`report-assistant models pull`).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -17,7 +16,6 @@ import numpy as np
 from ingest.errors import ReportAssistantError
 from ingest.normalize import fold_digits
 
-log = logging.getLogger(__name__)
 
 DEFAULT_MODEL = "BAAI/bge-small-zh-v1.5"
 BGE_ZH_QUERY_INSTRUCTION = "为这个句子生成表示以用于检索相关文章："

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -15,7 +14,6 @@ from vectorstore.embedders import Embedder
 from vectorstore.lexical import LexicalDoc, LexicalIndex
 from vectorstore.tokenize import Tokenizer, tokenize_batches
 
-log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]
 BATCH = 512

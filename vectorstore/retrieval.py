@@ -60,7 +60,7 @@ class RetrievalConfig:
 _TIME_WORDS = {"上半年", "下半年", "全年", "今年", "去年", "明年", "前年", "本年", "年度", "半年", "年"}
 
 
-def _metadata_token(token: str, plan: QueryPlan) -> bool:
+def metadata_token(token: str, plan: QueryPlan) -> bool:
     """Years and period words are applied as filters and boosts, not matched as text."""
     return (token.isdigit() and int(token) in plan.years) or token in _TIME_WORDS
 
@@ -116,7 +116,7 @@ class HybridRetriever:
         mask = self.index.lexical.mask(year=filters["year"], kinds=filters["kinds"], org=filters["org"])
         if cfg.mode in ("hybrid", "lexical"):
             own, expansions = self.index.tokenizer.query_tokens(plan.text)
-            tokens = [t for t in own if not _metadata_token(t, plan)] + expansions
+            tokens = [t for t in own if not metadata_token(t, plan)] + expansions
             weights = [1.0] * (len(tokens) - len(expansions)) + [EXPANSION_WEIGHT] * len(expansions)
             lexical = self.index.lexical.search(tokens, cfg.candidates, mask=mask, weights=weights)
         if cfg.mode in ("hybrid", "dense") and self.index.dense is not None and self.index.embedder is not None:
