@@ -41,7 +41,7 @@ class Answer:
     found: bool = True
 
     def as_json(self) -> dict:
-        return {"answer": self.text, "mode": self.mode, "citations": [c.as_json() for c in self.citations],
+        return {"answer": self.text, "found": self.found, "mode": self.mode, "citations": [c.as_json() for c in self.citations],
                 "unverified_numbers": self.unverified_numbers, "notes": self.notes}
 
     def render(self) -> str:

@@ -69,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     where.add_argument("--corpus", type=Path, help="先把这个文件夹导入临时数据目录再评测")
     evaluate.add_argument("--k", type=int, default=5, help="recall/precision 的 k（默认 5）")
     evaluate.add_argument("--retrievers", default="hybrid,lexical,dense,rerank,baseline",
-                          help="逗号分隔：hybrid,lexical,dense,rerank,baseline")
+                          help="逗号分隔：hybrid,hybrid-nofilter,lexical,dense,rerank,baseline")
     evaluate.add_argument("--json", type=Path, dest="json_out", metavar="OUT", help="把结果写成 JSON 文件")
     evaluate.add_argument("--report", type=Path, metavar="DIR", help="写 Markdown 报告和 PNG 图表到此文件夹")
     evaluate.add_argument("--min-recall", type=float, help="门槛：hybrid recall@k 低于此值则退出码为 1")

@@ -58,8 +58,9 @@ def open_search_index(settings: Settings, *, embedder=None, rebuild: bool = Fals
 
 
 def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hybrid", embedder=None, index=None,
-                    reranker_mode: str | None = None):
-    """(HybridRetriever, notices), with the indexes brought in step with the store first."""
+                    reranker_mode: str | None = None, filters: bool = True):
+    """(HybridRetriever, notices), with the indexes brought in step with the store first.
+    `filters=False` keeps every ranking signal but never excludes a chunk (the eval's hybrid-nofilter)."""
     from vectorstore.rerank import load_reranker
     from vectorstore.retrieval import HybridRetriever, RetrievalConfig
 
@@ -75,7 +76,7 @@ def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hy
     if dense_weight is None:   # the hashing embedder is a weak signal next to BM25 (measured on the golden set)
         dense_weight = HASHING_DENSE_WEIGHT if index.embedder.name.startswith("hashing") else 1.0
     config = RetrievalConfig(mode=mode, lexical_weight=r.lexical_weight, dense_weight=dense_weight,
-                             rrf_k=r.rrf_k, candidates=r.candidates)
+                             rrf_k=r.rrf_k, candidates=r.candidates, filters=filters)
     return HybridRetriever(index, store, config, reranker=reranker), notices
 
 

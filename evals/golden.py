@@ -3,9 +3,12 @@
     {"id": "q001", "question": "2021 年疫苗接种剂次",
      "relevant": [{"source": "000_d45329e85b51d0b2.txt", "contains": "已接种201187剂"}],
      "answer_contains": ["201187"], "tags": ["numeric", "year"]}
+    {"id": "u001", "question": "全区有多少名护士", "relevant": [], "tags": ["unanswerable"]}
 
 A hit is relevant when its source equals an entry's source and its text contains the entry's
-`contains` string, whitespace-insensitively. Unknown fields are ignored.
+`contains` string, whitespace-insensitively. A question the library cannot answer has no relevant
+entries and the tag `unanswerable`: it is not scored for retrieval, only for whether the answer
+declines. Unknown fields are ignored.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from pathlib import Path
 from assistant.errors import ReportAssistantError
 
 _SPACE = re.compile(r"\s+")
+UNANSWERABLE = "unanswerable"
 
 
 class GoldenSetError(ReportAssistantError):
@@ -37,6 +41,10 @@ class GoldenQuestion:
     relevant: tuple[Relevant, ...]
     answer_contains: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+
+    @property
+    def unanswerable(self) -> bool:
+        return UNANSWERABLE in self.tags
 
 
 def squash(text: str) -> str:
@@ -66,8 +74,11 @@ def load_golden(path: Path) -> list[GoldenQuestion]:
         except (json.JSONDecodeError, KeyError, TypeError) as exc:
             raise GoldenSetError(f"{path} 第 {number} 行格式错误（{type(exc).__name__}: {exc}）。"
                                  "每行应是一个 JSON 对象，至少包含 id、question、relevant[{source, contains}]。") from None
-        if not question.relevant:
-            raise GoldenSetError(f"{path} 第 {number} 行：relevant 为空。每个问题至少需要一条相关来源。")
+        if not question.relevant and not question.unanswerable:
+            raise GoldenSetError(f"{path} 第 {number} 行：relevant 为空。每个问题至少需要一条相关来源；"
+                                 f"资料中确实没有答案的问题请加标签 \"{UNANSWERABLE}\"。")
+        if question.relevant and question.unanswerable:
+            raise GoldenSetError(f"{path} 第 {number} 行：标为 {UNANSWERABLE} 的问题不应有 relevant。")
         if question.id in seen:
             raise GoldenSetError(f"{path} 第 {number} 行：问题编号 {question.id} 重复。")
         seen.add(question.id)

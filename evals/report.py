@@ -9,7 +9,7 @@ from pathlib import Path
 
 from evals.runner import MRR_K, RetrieverResult
 
-NAMES = {"hybrid": "混合检索", "lexical": "关键词 BM25", "dense": "向量", "rerank": "混合+重排序",
+NAMES = {"hybrid": "混合检索", "hybrid-nofilter": "混合检索（不筛选）", "lexical": "关键词 BM25", "dense": "向量", "rerank": "混合+重排序",
          "baseline": "LangChain 朴素基线"}
 
 
@@ -46,6 +46,9 @@ def console_table(doc: dict, previous: dict | None) -> str:
         a = doc["answers"]
         lines.append(f"回答（{a['mode']}，{a['n']} 题）：含预期内容 {a['answer_contains']:.3f}，"
                      f"含未核实数字 {a['with_unverified_figures']:.3f}" + (f"；未答对：{', '.join(a['misses'])}" if a["misses"] else ""))
+        if a.get("unanswerable"):
+            lines.append(f"无答案的问题（{a['unanswerable']} 题）：正确回答“资料中未找到”的比例 {a['declined']:.3f}"
+                         + (f"；误答：{', '.join(a['answered_wrongly'])}" if a["answered_wrongly"] else ""))
     if previous:
         lines.append(f"括号内为与上次运行（{previous.get('at', '?')}）相比的变化。")
     first = next(iter(doc["retrievers"]), None)
@@ -100,6 +103,8 @@ def write_report(directory: Path, doc: dict, previous: dict | None) -> Path:
         a = doc["answers"]
         lines += ["", f"回答（{a['mode']}，{a['n']} 题）：含预期内容的比例 {a['answer_contains']:.3f}，"
                       f"含未核实数字的比例 {a['with_unverified_figures']:.3f}。"]
+        if a.get("unanswerable"):
+            lines += ["", f"资料中没有答案的问题（{a['unanswerable']} 题）：正确回答“资料中未找到”的比例 {a['declined']:.3f}。"]
     lines += ["", "## 按标签", "", f"![recall@{k} 按标签]({chart.name})", ""]
     tags = sorted({t for m in doc["retrievers"].values() for t in m["per_tag"]})
     names = list(doc["retrievers"])

@@ -9,7 +9,7 @@ from evals.golden import GoldenQuestion, GoldenSetError, is_relevant
 from evals.metrics import first_relevant_rank, mean, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
 
 
-RETRIEVERS = ("hybrid", "lexical", "dense", "rerank", "baseline")
+RETRIEVERS = ("hybrid", "hybrid-nofilter", "lexical", "dense", "rerank", "baseline")
 MRR_K = 10                     # MRR and nDCG are read over the top 10, recall and precision over the top k
 
 
@@ -69,6 +69,8 @@ def score(name: str, k: int, questions: list[GoldenQuestion], search) -> Retriev
     result = RetrieverResult(name, k)
     depth = max(k, MRR_K)
     for q in questions:
+        if q.unanswerable:
+            continue                      # nothing to find: scored by whether the answer declines
         hits = search(q.question, depth)
         flags = [is_relevant(h.source, h.text, q) for h in hits]
         result.questions.append(QuestionResult(
@@ -83,9 +85,9 @@ def retriever_searches(settings, store, index, names: list[str], *, corpus_files
 
     searches: dict[str, object] = {}
     for name in names:
-        if name in ("hybrid", "lexical", "dense"):
-            retriever, _ = build_retriever(settings, store, mode=name, index=index,
-                                           reranker_mode="off")
+        if name in ("hybrid", "lexical", "dense", "hybrid-nofilter"):
+            retriever, _ = build_retriever(settings, store, mode=name.removesuffix("-nofilter"), index=index,
+                                           reranker_mode="off", filters=not name.endswith("-nofilter"))
             searches[name] = _adapt(retriever)
         elif name == "rerank":
             retriever, notes = build_retriever(settings, store, mode="hybrid", index=index, reranker_mode="on")
@@ -169,23 +171,32 @@ def answer_contains(answer: str, expected: str) -> bool:
 
 
 def score_answers(settings, store, index, questions: list[GoldenQuestion], *, use_llm: bool) -> dict | None:
-    """Answer-level scores over the questions that have `answer_contains`."""
+    """Answer-level scores: the expected figure for questions with `answer_contains`, and a decline
+    ("资料中未找到", `found` false) for unanswerable ones. Both must be high at once: answering
+    everything or declining everything scores well on one side only."""
     from assistant.wiring import build_answerer
 
     scored = [q for q in questions if q.answer_contains]
-    if not scored:
+    unanswerable = [q for q in questions if q.unanswerable]
+    if not scored and not unanswerable:
         return None
     answerer, _ = build_answerer(settings, store, index=index)
-    rows = []
+    rows, declines = [], []
     for q in scored:
         answer = answerer.ask(q.question, use_llm=use_llm)
-        rows.append({"id": q.id, "ok": all(answer_contains(answer.text, e) for e in q.answer_contains),
+        rows.append({"id": q.id, "ok": answer.found and all(answer_contains(answer.text, e) for e in q.answer_contains),
                      "unverified": answer.unverified_numbers, "mode": answer.mode})
-    modes = sorted({r["mode"] for r in rows})
+    for q in unanswerable:
+        answer = answerer.ask(q.question, use_llm=use_llm)
+        declines.append({"id": q.id, "declined": not answer.found, "mode": answer.mode})
+    modes = sorted({r["mode"] for r in rows + declines})
     return {"n": len(rows), "mode": "/".join(modes),
             "answer_contains": mean([1.0 if r["ok"] else 0.0 for r in rows]),
             "with_unverified_figures": mean([1.0 if r["unverified"] else 0.0 for r in rows]),
-            "misses": [r["id"] for r in rows if not r["ok"]]}
+            "misses": [r["id"] for r in rows if not r["ok"]],
+            "unanswerable": len(declines),
+            "declined": mean([1.0 if r["declined"] else 0.0 for r in declines]),
+            "answered_wrongly": [r["id"] for r in declines if not r["declined"]]}
 
 
 def gate(doc: dict, *, min_recall: float | None, min_mrr: float | None, min_gain: float | None) -> list[str]:

@@ -55,6 +55,7 @@ class RetrievalConfig:
     dense_weight: float = 1.0
     rrf_k: int = 60
     candidates: int = 50
+    filters: bool = True        # False: metadata only ranks, never excludes (for comparison in evals)
 
 
 _TIME_WORDS = {"上半年", "下半年", "全年", "今年", "去年", "明年", "前年", "本年", "年度", "半年", "年"}
@@ -81,6 +82,8 @@ class HybridRetriever:
         plan = understand(query, organisations=self._organisations, newest_year=self._newest_year, year=year)
         notes = list(plan.notes)
         filters = {"year": plan.year, "kinds": set(plan.kinds) or None, "org": plan.organisation}
+        if not self.config.filters:
+            filters = dict.fromkeys(filters)
         ranked = self._ranked(plan, filters)
         relaxations = self._relaxations(plan)
         while not ranked and (relaxation := next(relaxations, None)):

@@ -32,6 +32,8 @@ def test_unknown_fields_are_ignored(tmp_path):
     ('{"id": "a", "question": "q", "relevant": [{"source": "s", "contains": "c"}]}\n{not json\n', "第 2 行"),
     ('{"id": "a", "question": "q"}\n', "第 1 行"),
     ('{"id": "a", "question": "q", "relevant": []}\n', "relevant 为空"),
+    ('{"id": "a", "question": "q", "relevant": [{"source": "s", "contains": "c"}], "tags": ["unanswerable"]}\n',
+     "不应有 relevant"),
     ('{"id": "a", "question": "q", "relevant": [{"source": "s", "contains": "c"}]}\n' * 2, "重复"),
 ])
 def test_bad_golden_files(tmp_path, content, needle):
@@ -52,3 +54,18 @@ def test_sources_never_ingested_are_reported_not_scored():
     assert [q.id for q in usable] == ["a"] and "gone.txt" in notes[0]
     with pytest.raises(GoldenSetError, match="gone.txt"):
         check_sources(qs[1:], {"in.txt"})
+
+
+def test_unanswerable_questions_load_without_relevant_entries_and_are_not_scored_for_retrieval(tmp_path):
+    from evals.runner import RankedHit, score
+
+    path = tmp_path / "g.jsonl"
+    path.write_text('{"id": "a", "question": "签约率", "relevant": [{"source": "s.txt", "contains": "79.8%"}]}\n'
+                    '{"id": "u", "question": "全区有多少名护士", "relevant": [], "tags": ["unanswerable"]}\n',
+                    encoding="utf-8")
+    answerable, unanswerable = load_golden(path)
+    assert unanswerable.unanswerable and unanswerable.relevant == () and not answerable.unanswerable
+    usable, notes = check_sources([answerable, unanswerable], {"s.txt"})
+    assert len(usable) == 2 and notes == []
+    result = score("hybrid", 5, usable, lambda q, n: [RankedHit("s.txt", "签约率79.8%")])
+    assert [q.id for q in result.questions] == ["a"] and result.metrics()["recall@5"] == 1.0
