@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from assistant.answer_model import Answer, Citation
 from assistant.numbers import figures
 from ingest.chunking import split_sentences
+from ingest.lexicon import PLAN_WORDS, PROBLEM_WORDS, alternation
 from vectorstore.retrieval import Hit, SearchResult, metadata_token
 
 NUMERIC_QUESTION = re.compile(r"多少|几|率|数|比例|金额|剂次|人次|投资|资金|占比|规模|完成|达到|提升|增长|下降|面积|床位|进展|成效")
 _CONTINUATION = re.compile(r"^(目前|其中|截至目前|截至|截止|共|累计|全年|已|现已|总计)")
 _QUALIFIER = re.compile(r"^(截至|截止|截止到|到|至|年初至|今年以来|全年|上半年|下半年)[^，,。；]{0,16}[，,]")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
-_INTENT_WORD = re.compile(r"计划|打算|谋划|思路|安排|要点|目标|问题|短板|不足|困难|差距|弱项|薄弱|工作|哪些|什么|主要|下一步|下步")
+_INTENT_WORD = re.compile(alternation(PLAN_WORDS + PROBLEM_WORDS + ("目标", "工作", "哪些", "什么", "主要")))
 MIN_COVERAGE = 0.34          # share of the question's weight a sentence must match to count as an answer
 MAX_ANSWER_CHARS = 160
 
@@ -46,7 +47,7 @@ def extractive_answer(question: str, result: SearchResult, tokenizer, reports: d
         return _not_found(question, result, reports, notes)
     best = candidates[0]
     chosen = [best]
-    if result.plan.year is None and result.plan.organisation is None:
+    if result.plan.year is None and not result.plan.places:
         chosen = _per_report(candidates, best, reports, numeric)
     citations = [Citation(n, c.hit.chunk, getattr(reports.get(c.hit.chunk.report_id), "title", None),
                           getattr(reports.get(c.hit.chunk.report_id), "organisation", None), c.sentence)
@@ -62,7 +63,7 @@ def extractive_answer(question: str, result: SearchResult, tokenizer, reports: d
 
 def _query_weights(question: str, result: SearchResult, tokenizer, focus: str | None) -> dict[str, float]:
     own, expansions = tokenizer.query_tokens(question)
-    place = set(tokenizer.tokens(result.plan.organisation)) if result.plan.organisation else set()
+    place = {t for word in result.plan.place_words for t in tokenizer.tokens(word)}
     weights: dict[str, float] = {}
     for token in own:
         if not metadata_token(token, result.plan) and token not in place:   # the organisation is a filter

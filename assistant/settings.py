@@ -42,7 +42,7 @@ class RetrievalSettings(BaseModel):
     lexical_weight: float = Field(1.0, ge=0, description="融合时 BM25 结果的权重")
     dense_weight: float | None = Field(
         None, ge=0, description="融合时向量结果的权重；不设则自动：sentence-transformers 为 1.0，离线 n-gram 嵌入为 0.25")
-    rrf_k: int = Field(60, ge=1, description="倒数排名融合（RRF）的 k")
+    rrf_k: int = Field(10, ge=1, description="倒数排名融合（RRF）的 k：越小，名次差距越重要（年份、地区等排序信号约相当于前移三名）")
     candidates: int = Field(50, ge=5, le=1000, description="每路检索取回的候选数")
     reranker: Literal["auto", "on", "off"] = Field("auto", description="交叉编码重排序：auto 为本机有模型时启用")
     reranker_model: str = Field("BAAI/bge-reranker-base", description="重排序模型名或本地路径")

@@ -106,8 +106,10 @@ def retriever_searches(settings, store, index, names: list[str], *, corpus_files
 
 
 def _adapt(retriever):
+    """Hits are judged on what a citation shows: heading path and text (the baseline's raw chunks hold
+    their heading lines in the text, so this compares like with like)."""
     def search(question: str, n: int) -> list[RankedHit]:
-        return [RankedHit(h.chunk.source, h.chunk.text) for h in retriever.search(question, n).hits]
+        return [RankedHit(h.chunk.source, h.chunk.context) for h in retriever.search(question, n).hits]
     return search
 
 

@@ -120,6 +120,7 @@ def chunk_report(report: Report, budget: TokenBudget) -> list[Chunk]:
             chunks.append(Chunk(
                 id=chunk_id, report_id=report.id, source=report.source, section_path=section.path,
                 text=text, ordinal=len(chunks), kind=section.kind, years=section.years,
-                tokens=budget.counter.count(text),
+                tokens=budget.counter.count(text), years_origin=section.years_origin,
+                outline_only=section.outline_only,
             ))
     return chunks

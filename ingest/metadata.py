@@ -1,43 +1,48 @@
-"""Rule-based metadata: years, period, document type, section kind, organisation, date. No LLM.
+"""Rule-based metadata, each value with where it was read (`Origin`): years, period, document type,
+section kind, organisation, place, level, date. No LLM.
 
-The rule for years is "never a wrong guess": 202_, 20XX, xxxx年 mean *unknown*, and a year is taken
-only from where a report states it (title, heading, opening sentence), never from a figure in the body.
+The rule for years is "never a wrong guess": 202_, 20XX, xxxx年 mean *unknown*. A year is read where a
+report states it (portal header, notice, title, heading) — those are sure and may filter a search — and,
+failing that, from its opening sentence, file name or date: those are unsure and only rank.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from pathlib import PurePath
 
-from ingest.model import DocType, Period, ReportMeta, Section, SectionKind, YearSpan
+from ingest.frontmatter import byline_organisation
+from ingest.lexicon import (
+    ACHIEVEMENT_WORDS, CN_YEAR_DIGITS, FIVE_YEAR_PLANS, NOT_PLAN_WORDS, NOT_PROBLEM_WORDS, PLACEHOLDER_YEAR,
+    PLAN_PART_HEADING, PLAN_WORDS, PROBLEM_PART_HEADING, PROBLEM_WORDS, SUGGESTION_WORDS, YEAR, alternation,
+    contains_word,
+)
+from ingest.model import DocType, MetaOrigins, Origin, Period, RawReport, ReportMeta, Section, SectionKind, YearSpan
 from ingest.outline import chinese_to_int, match_marker
+from ingest.places import (
+    OrgName, body_level, find_organisations, has_name, level_of, organisation_line, suffix_of, title_place,
+)
 
-_CN_DIGIT = "〇零一二三四五六七八九"
-_YEAR = re.compile(rf"(?<![\d_xX])((?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}})\s*年")
-_PLACEHOLDER_YEAR = re.compile(r"(?:20[_＿xX]{2}|[xX]{4}|20\d[_＿xX]|[xX]{1,2})\s*年")
-_SINCE = re.compile(rf"((?:19|20)\d{{2}}|[{_CN_DIGIT}]{{4}})\s*年\s*(?:以来|至今)")
+_YEAR = re.compile(rf"(?<![\d_xX])({YEAR})\s*年")
+_PLACEHOLDER_YEAR = re.compile(rf"{PLACEHOLDER_YEAR}\s*年")
+_SINCE = re.compile(rf"({YEAR})\s*年\s*(?:以来|至今)")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 _NEXT_N = re.compile(r"(?:未来|今后)\s*([一二三四五六七八九十\d]{1,2})\s*年")
-_TITLE_JOIN = re.compile(r"(?<=[总结情况])\s*(?:与|和|及|暨|并|、)\s*")
-_FIVE_YEAR_PLAN = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
-
-_PLAN_WORDS = re.compile(r"(计划|谋划|打算|思路|要点|安排|展望|下一步|下步|目标任务|工作重点|重点工作)")
-_PROBLEM_WORDS = re.compile(r"(问题|不足|短板|困难|差距|弱项|薄弱)")
-_SUGGESTION_WORDS = re.compile(r"(意见|建议)")
-_ACHIEVEMENT_WORDS = re.compile(r"(总结|完成情况|进展|成效|开展|主要工作|工作情况|履职|成绩|回顾)")
-
-_ORG_SUFFIX = r"(?:卫健委|卫健局|卫生健康委员会|卫生健康委|卫生健康局|卫生和计划生育委员会|卫计委|卫生计生委)"
-_ORG = re.compile(rf"(?<![\u4e00-\u9fff])((?:(?:[xX]{{1,3}}|[\u4e00-\u9fff]{{1,4}})?[省市区县州旗])*){_ORG_SUFFIX}")
-_NOT_A_PLACE = re.compile(r"^(?:按照|根据|在|和|与|由|对|经|向|及|我|省)")
-_DATE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月"
+_TITLE_JOIN = re.compile(r"(?<=[总结情况述])\s*(?:与|和|及|暨|并|、)\s*")
+_DATE = re.compile(rf"(\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
                    r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+_MONTH = re.compile(rf"(\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月")
+_ACHIEVEMENT = re.compile(alternation(ACHIEVEMENT_WORDS))
+_PROBLEM_PART = re.compile(PROBLEM_PART_HEADING)
+_PLAN_PART = re.compile(PLAN_PART_HEADING)
 
 
 def parse_year(token: str) -> int | None:
     """'2021' → 2021, '二〇二一' → 2021."""
     if token.isdigit():
         return int(token)
-    digits = "".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in token if c in _CN_DIGIT)
+    digits = "".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in token if c in CN_YEAR_DIGITS)
     return int(digits) if len(digits) == 4 else None
 
 
@@ -52,7 +57,7 @@ def years_in(text: str, *, anchor: int | None = None) -> YearSpan:
     if m := _SINCE.search(text):
         start = parse_year(m.group(1))
         return YearSpan(start, anchor if anchor and start and anchor >= start else None)
-    for name, (start, end) in _FIVE_YEAR_PLAN.items():
+    for name, (start, end) in FIVE_YEAR_PLANS.items():
         if f"{name}以来" in text and anchor:
             return YearSpan(start, anchor)
         if f"{name}规划" in text or f"“{name}”" in text:
@@ -66,6 +71,11 @@ def years_in(text: str, *, anchor: int | None = None) -> YearSpan:
     if years:
         return YearSpan(min(years), max(years)) if len(set(years)) > 1 else YearSpan(years[0])
     return YearSpan()
+
+
+def states_year(text: str) -> bool:
+    """Whether a text names a year outright (not only 明年 / 未来五年, which need an anchor)."""
+    return bool(_YEAR.search(text) or _RANGE.search(text))
 
 
 def has_placeholder_year(text: str) -> bool:
@@ -82,51 +92,80 @@ def title_years(title: str, *, anchor: int | None = None) -> tuple[YearSpan, Yea
     for part in _TITLE_JOIN.split(title):
         if has_placeholder_year(part):
             continue
-        if _PLAN_WORDS.search(part) and not _SINCE.search(part):
+        if is_plan_text(part) and not _SINCE.search(part):
             plan = plan if plan.known else years_in(part, anchor=anchor)
         else:
             summary = summary if summary.known else years_in(part, anchor=anchor)
     return summary, plan
 
 
+def is_plan_text(text: str) -> bool:
+    return contains_word(text, PLAN_WORDS, unless=NOT_PLAN_WORDS)
+
+
+def is_problem_text(text: str) -> bool:
+    return contains_word(text, PROBLEM_WORDS, unless=NOT_PROBLEM_WORDS)
+
+
 def classify_heading(title: str) -> SectionKind | None:
-    if _PROBLEM_WORDS.search(title) and not _PLAN_WORDS.search(title):
+    if is_problem_text(title) and not is_plan_text(title):
         return SectionKind.PROBLEMS
-    if _PLAN_WORDS.search(title):
+    if is_plan_text(title):
         return SectionKind.PLANS
-    if _SUGGESTION_WORDS.search(title):
+    if contains_word(title, SUGGESTION_WORDS):
         return SectionKind.OTHER
-    if _ACHIEVEMENT_WORDS.search(title):
+    if _ACHIEVEMENT.search(title):
         return SectionKind.ACHIEVEMENTS
     return None
 
 
 def section_kind(path: tuple[str, ...], default: SectionKind) -> SectionKind:
-    """The top-level heading decides for everything below it ("三、存在问题" → problems).
+    """The top-level heading decides for everything below it ("三、存在问题" → problems), unless a
+    deeper heading is itself the name of a part ("（九）存在的问题", "（十）2022年工作思路").
 
-    Deeper headings name pieces of work and use the same words in another sense
-    ("（六）补短板，强弱项，…服务能力有效提升" is an achievement), so they are not read.
+    Deeper headings otherwise name pieces of work and use the same words in another sense
+    ("（六）补短板，强弱项，…服务能力有效提升" is an achievement, "（二）资金安排和使用情况" no plan),
+    so a deeper heading counts only when it is nothing but the name of a part.
     """
+    for title in reversed(path[1:]):
+        kind = _part_heading(title)
+        if kind is not None:
+            return kind
     kind = classify_heading(path[0]) if path else None
     return kind if kind is not None else default
 
 
-def section_years(path: tuple[str, ...], kind: SectionKind, meta: ReportMeta) -> YearSpan:
+def _part_heading(title: str) -> SectionKind | None:
+    marker = match_marker(title)
+    if marker is None or marker.style == "shi":
+        return None
+    text = re.sub(r"[\s。：:]", "", marker.rest)
+    if _PROBLEM_PART.match(text):
+        return SectionKind.PROBLEMS
+    if _PLAN_PART.match(text):
+        return SectionKind.PLANS
+    return None
+
+
+def section_years(path: tuple[str, ...], kind: SectionKind, meta: ReportMeta) -> tuple[YearSpan, Origin]:
     """Nearest heading that states years wins; otherwise the report's summary or plan years."""
     anchor = meta.years.end or meta.years.start
     for title in reversed(path):
         span = years_in(title, anchor=anchor)
-        if span.known or has_placeholder_year(title):
-            return span
+        if span.known:
+            sure = states_year(title) or meta.origins.years.sure
+            return span, Origin.HEADING if sure else Origin.INFERRED
+        if has_placeholder_year(title):
+            return span, Origin.NONE
     if kind is SectionKind.PLANS:
-        return meta.plan_years
-    return meta.years
+        return meta.plan_years, meta.origins.plan_years
+    return meta.years, meta.origins.years
 
 
 def doc_type(title: str | None, kinds: set[SectionKind]) -> DocType:
     text = title or ""
-    has_summary = bool(_ACHIEVEMENT_WORDS.search(text)) or "以来" in text
-    has_plan = bool(_PLAN_WORDS.search(text))
+    has_summary = bool(_ACHIEVEMENT.search(text)) or "以来" in text
+    has_plan = is_plan_text(text)
     if "要点" in text and not has_summary:
         return DocType.KEY_POINTS
     if has_plan and not has_summary:
@@ -149,20 +188,59 @@ def period(title: str | None, years: YearSpan) -> Period:
     return Period.FULL_YEAR
 
 
-def organisation(title: str | None, body: list[str], signoff: tuple[str, ...]) -> str | None:
-    """Signing line first; then the most frequent mention that names a place; then the title's."""
-    for line in signoff:
-        if m := _ORG.fullmatch(line):
-            return m.group(0)
-    mentions = Counter(m.group(0) for line in body for m in _ORG.finditer(line)
-                       if m.group(1) and not _NOT_A_PLACE.match(m.group(1)))
-    if mentions:
-        best = max(mentions.items(), key=lambda item: (item[1], len(item[0])))
-        return best[0]
-    if title and (m := _ORG.search(title)):
-        return m.group(0)
-    return None
+# --- organisation and place --------------------------------------------------------------------------
 
+def organisation(raw: RawReport, file_name: str | None = None) -> tuple[OrgName | None, Origin]:
+    """Who wrote the report: the portal header's 发布机构, the notice's issuer, the sign-off, the byline,
+    the title, and last the mention the body makes most often (that one is unsure)."""
+    front = raw.front
+    if front.issuer and (org := organisation_line(front.issuer)):
+        return org, Origin.HEADER if front.field("发布机构", "发文机关", "发文机构") == front.issuer else Origin.NOTICE
+    for line in raw.signoff:
+        if org := organisation_line(line):
+            return org, Origin.SIGNOFF
+    if front.byline and (org := byline_organisation(front.byline)):
+        return org, Origin.BYLINE
+    title_orgs = find_organisations(raw.title) if raw.title else []
+    if named := [o for o in title_orgs if has_name(o.place)]:
+        return named[0], Origin.TITLE
+    if body := _body_organisation(raw.lines, named=True):
+        return body, Origin.BODY
+    if title_orgs and title_orgs[0].level:
+        return title_orgs[0], Origin.TITLE                      # "市卫健委…总结": a level, its place elsewhere
+    return _body_organisation(raw.lines, named=False), Origin.BODY
+
+
+def _body_organisation(lines: tuple[str, ...], *, named: bool) -> OrgName | None:
+    """The most frequent mention naming a place (anonymised "XX市" included); or, with `named` false,
+    a level-only one written as such ("县卫健局…", not "按照省卫健委…" / "在市卫健委指导下": superiors)."""
+    mentions = [org for line in lines for org in find_organisations(line)]
+    if named:
+        counts = Counter(org.name for org in mentions if has_name(org.place))
+    else:
+        counts = Counter(org.name for org in mentions if org.written == org.name and org.level not in (None, "省"))
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda item: (item[1], len(item[0])))[0]
+    return next(org for org in mentions if org.name == best)
+
+
+def complete_place(org: OrgName | None, raw: RawReport, file_name: str | None) -> tuple[str | None, Origin]:
+    """The report's place: its organisation's; for a place-less name ("市卫生健康委") the place the
+    header, notice, title or file name states (of the same level when the name gives one)."""
+    if org is not None and has_name(org.place):
+        return org.place, Origin.NONE        # the organisation's own origin applies
+    byline = byline_organisation(raw.front.byline) if raw.front.byline else None
+    sources = [(raw.front.issuer, Origin.HEADER), (byline and byline.name, Origin.BYLINE), (raw.title, raw.title_origin),
+               (raw.front.notice_title, Origin.NOTICE), (file_name and PurePath(file_name).stem, Origin.FILENAME)]
+    for text, origin in sources:
+        place = title_place(text) if text else None
+        if place and (org is None or org.level is None or place.endswith(org.level)):
+            return place, origin
+    return None, Origin.NONE
+
+
+# --- dates ---------------------------------------------------------------------------------------------
 
 def report_date(signoff: tuple[str, ...], title: str | None) -> str | None:
     for text in (*signoff, title or ""):
@@ -175,34 +253,82 @@ def report_date(signoff: tuple[str, ...], title: str | None) -> str | None:
     return None
 
 
-def report_meta(title: str | None, body: list[str], signoff: tuple[str, ...],
-                sections: list[Section]) -> ReportMeta:
-    """Everything the report states about itself; the date anchors relative years (以来, 未来五年)."""
-    date = report_date(signoff, title)
+def _dated(raw: RawReport) -> tuple[str | None, Origin]:
+    if date := report_date(raw.signoff, None):
+        return date, Origin.SIGNOFF
+    if raw.front.issued:
+        return raw.front.issued, Origin.HEADER if raw.front.fields else Origin.NOTICE
+    if date := report_date((), raw.title):
+        return date, Origin.TITLE
+    for line in raw.signoff:                               # "2023年12月": a month is enough to anchor 今年
+        if m := _MONTH.search(line):
+            year, month = parse_year(m.group(1)), m.group(2)
+            month = int(month) if month.isdigit() else chinese_to_int(month)
+            if year and month and 1 <= month <= 12:
+                return f"{year:04d}-{month:02d}", Origin.SIGNOFF
+    return None, Origin.NONE
+
+
+# --- the whole report ----------------------------------------------------------------------------------
+
+def report_meta(raw: RawReport, sections: list[Section], *, file_name: str | None = None) -> ReportMeta:
+    """Everything the report states about itself, each value with its origin; the date anchors
+    relative years (以来, 未来五年, 今年)."""
+    date, date_origin = _dated(raw)
     anchor = int(date[:4]) if date else _latest_heading_year(sections)
+    title = raw.title
+    summary, plan, years_origin, plan_origin = YearSpan(), YearSpan(), Origin.NONE, Origin.NONE
     if title:
         summary, plan = title_years(title, anchor=anchor)
-    else:
-        summary, plan = _opening_years(body), YearSpan()
-    if summary.known and not plan.known:
-        plan = _plan_years_from_headings(sections, summary)
+        years_origin = raw.title_origin if summary.known else Origin.NONE
+        plan_origin = raw.title_origin if plan.known else Origin.NONE
     kinds = {section_kind(s.path, SectionKind.ACHIEVEMENTS) for s in sections}
-    kind_of_doc = doc_type(title, kinds)
+    kind_of_doc = doc_type(title or (file_name and PurePath(file_name).stem), kinds)
+    if not summary.known and not plan.known:
+        summary, years_origin = _unsure_years(raw, file_name, date, anchor)
+        if kind_of_doc in (DocType.PLAN, DocType.KEY_POINTS):
+            plan, plan_origin = summary, years_origin
+    if summary.known and not plan.known:
+        plan, plan_origin = _plan_years_from_headings(sections, summary, years_origin)
     if kind_of_doc in (DocType.PLAN, DocType.KEY_POINTS) and not summary.known:
-        summary = plan
+        summary, years_origin = plan, plan_origin
+    org, org_origin = organisation(raw, file_name)
+    place, place_origin = complete_place(org, raw, file_name)
+    if org is not None and place and not has_name(org.place):
+        org = OrgName(place + suffix_of(org), place, org.level or level_of(place))   # 市卫生健康委 → 绍兴市卫生健康委
+    elif org is not None and has_name(org.place):
+        place, place_origin = org.place, org_origin
+    level = (org.level if org else None) or level_of(place or "")
     return ReportMeta(
-        title=title,
-        years=summary,
-        plan_years=plan,
-        period=period(title, summary),
-        doc_type=kind_of_doc,
-        organisation=organisation(title, body, signoff),
-        date=date,
+        title=title, years=summary, plan_years=plan, period=period(title or file_name, summary),
+        doc_type=kind_of_doc, organisation=org.name if org else None, date=date,
+        place=place, level=level or body_level(raw.lines),
+        origins=MetaOrigins(title=raw.title_origin if title else Origin.NONE, years=years_origin,
+                            plan_years=plan_origin, organisation=org_origin if org else Origin.NONE,
+                            place=place_origin if place else Origin.NONE, date=date_origin),
     )
 
 
-def _opening_years(body: list[str]) -> YearSpan:
-    """A report without a title: the year its opening paragraphs start with ("2021年全区卫生健康系统…")."""
+def _unsure_years(raw: RawReport, file_name: str | None, date: str | None, anchor: int | None) -> tuple[YearSpan, Origin]:
+    """A report whose title gives no year: its opening sentence, its file name, then its date."""
+    opening = _opening_years(raw.lines)
+    if opening.known:
+        return opening, Origin.OPENING
+    if file_name:
+        summary, plan = title_years(PurePath(file_name).stem, anchor=anchor)
+        if summary.known or plan.known:
+            return (summary if summary.known else plan), Origin.FILENAME
+    if date and _mentions_this_year(raw.lines):
+        return YearSpan(int(date[:4])), Origin.INFERRED   # "今年…" in a report dated 2020年12月
+    return YearSpan(), Origin.NONE
+
+
+def _mentions_this_year(lines: tuple[str, ...]) -> bool:
+    return any(word in line for line in lines[:8] for word in ("今年", "本年", "一年来"))
+
+
+def _opening_years(body: tuple[str, ...] | list[str]) -> YearSpan:
+    """A report without a title year: the year its opening paragraphs start with ("2021年全区卫生健康系统…")."""
     paragraphs = [line for line in body[:6] if match_marker(line) is None][:2]
     for paragraph in paragraphs:
         if m := _YEAR.match(paragraph):
@@ -215,14 +341,14 @@ def _latest_heading_year(sections: list[Section]) -> int | None:
     return max(years) if years else None
 
 
-def _plan_years_from_headings(sections: list[Section], summary: YearSpan) -> YearSpan:
+def _plan_years_from_headings(sections: list[Section], summary: YearSpan, summary_origin: Origin) -> tuple[YearSpan, Origin]:
     last = summary.end or summary.start
-    for section in sections:
-        if section.path and classify_heading(section.path[0]) is SectionKind.PLANS:
-            span = years_in(section.path[0], anchor=last)
-            if span.known:
-                return span
-            if "下半年" in section.path[0] and last:
-                return YearSpan(last)       # a half-year report's plan for the rest of the year
-    has_plans = any(s.path and classify_heading(s.path[0]) is SectionKind.PLANS for s in sections)
-    return YearSpan(last + 1) if last and has_plans else YearSpan()
+    plan_parts = [s.path for s in sections if s.path and section_kind(s.path, SectionKind.ACHIEVEMENTS) is SectionKind.PLANS]
+    for path in plan_parts:
+        for title in path:
+            span = years_in(title, anchor=last)
+            if span.known and is_plan_text(title):
+                return span, Origin.HEADING if states_year(title) else Origin.INFERRED
+            if "下半年" in title and last:
+                return YearSpan(last), Origin.INFERRED       # a half-year report's plan for the rest of the year
+    return (YearSpan(last + 1), Origin.INFERRED) if last and plan_parts else (YearSpan(), Origin.NONE)

@@ -21,6 +21,7 @@ class SectionKind(StrEnum):
     PROBLEMS = "problems"           # 存在问题 / 短板
     PLANS = "plans"                 # 工作计划 / 谋划 / 打算 / 思路
     OTHER = "other"                 # 意见建议 and anything else
+    DOCUMENT = "document"           # the report's own particulars: title, issuer, 文号, dates, byline
 
 
 class DocType(StrEnum):
@@ -28,6 +29,30 @@ class DocType(StrEnum):
     PLAN = "计划"
     KEY_POINTS = "要点"
     SUMMARY_AND_PLAN = "总结+计划"
+
+
+class Origin(StrEnum):
+    """Where a metadata value was read. Explicit statements are sure; what is inferred or counted is not."""
+
+    HEADER = "header"          # a government-portal header block (名称, 发布机构, 成文日期)
+    NOTICE = "notice"          # the notice that issues the report (关于印发《…》的通知, its issuer and date)
+    TITLE = "title"            # the report's own title
+    HEADING = "heading"        # an outline heading ("二、2021年工作总结")
+    SIGNOFF = "signoff"        # the signing lines at the end
+    BYLINE = "byline"          # "XX市卫生健康局党组书记、局长 张某某" under a signed article's title
+    OPENING = "opening"        # the opening sentence ("2021年，全区卫生健康系统…")
+    BODY = "body"              # the mention the body makes most often
+    FILENAME = "filename"      # the file's name ("浙江省2023年工作要点.txt")
+    INFERRED = "inferred"      # derived: a plan part is for the year after the summary
+    NONE = "none"              # not known
+
+    @property
+    def sure(self) -> bool:
+        """Sure values may filter a search; unsure ones only rank (they must never hide an answer)."""
+        return self in _SURE_ORIGINS
+
+
+_SURE_ORIGINS = frozenset({Origin.HEADER, Origin.NOTICE, Origin.TITLE, Origin.HEADING, Origin.SIGNOFF, Origin.BYLINE})
 
 
 class Period(StrEnum):
@@ -70,6 +95,20 @@ class LoadedText:
 
 
 @dataclass(frozen=True, slots=True)
+class Frontmatter:
+    """What stands around a report rather than in it: a portal header, the notice that issues it, a byline."""
+
+    fields: tuple[tuple[str, str], ...] = ()   # portal header fields in order: ("发布机构", "浙江省卫生健康委员会")
+    issuer: str | None = None                  # the issuing organisation (header 发布机构 or the notice's signature)
+    issued: str | None = None                  # ISO date it was written or issued
+    notice_title: str | None = None            # "关于印发《2023年全省卫生健康工作要点》的通知"
+    byline: str | None = None                  # a signed article's byline, as written
+
+    def field(self, *names: str) -> str | None:
+        return next((value for key, value in self.fields if key in names and value), None)
+
+
+@dataclass(frozen=True, slots=True)
 class RawReport:
     """One report inside a file: its title (when it has one) and its lines."""
 
@@ -78,6 +117,9 @@ class RawReport:
     lines: tuple[str, ...]
     signoff: tuple[str, ...] = ()         # trailing organisation / date lines
     warnings: tuple[str, ...] = ()
+    title_origin: Origin = Origin.TITLE   # NOTICE when the title is the one a notice issues it under
+    front: Frontmatter = field(default_factory=Frontmatter)
+    toc: tuple[str, ...] = ()             # table-of-contents entries (those the body never reaches stay searchable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +137,24 @@ class Section:
     paragraphs: tuple[str, ...]
     kind: SectionKind = SectionKind.OTHER
     years: YearSpan = field(default_factory=YearSpan)
+    years_origin: Origin = Origin.NONE
+    outline_only: bool = False            # headings from a table of contents whose body is missing
 
     @property
     def text(self) -> str:
         return "\n".join(self.paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class MetaOrigins:
+    """Where each of a report's metadata values was read (and so how sure it is)."""
+
+    title: Origin = Origin.NONE
+    years: Origin = Origin.NONE
+    plan_years: Origin = Origin.NONE
+    organisation: Origin = Origin.NONE
+    place: Origin = Origin.NONE
+    date: Origin = Origin.NONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +166,9 @@ class ReportMeta:
     doc_type: DocType
     organisation: str | None
     date: str | None                     # ISO date of the report when stated ("2021-09-22")
+    place: str | None = None             # "浙江省", "绍兴市越城区": the organisation's place, or the title's
+    level: str | None = None             # 省 / 市 / 区 / 县 …: the level the report speaks for (全省, 我区)
+    origins: MetaOrigins = field(default_factory=MetaOrigins)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +192,12 @@ class Chunk:
     kind: SectionKind
     years: YearSpan
     tokens: int
+    years_origin: Origin = Origin.NONE
+    outline_only: bool = False
+
+    @property
+    def years_sure(self) -> bool:
+        return self.years.known and self.years_origin.sure
 
     @property
     def year(self) -> int | None:

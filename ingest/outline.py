@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.lexicon import CN_NUMERALS, PART_TITLE_WORDS, alternation
 from ingest.model import Heading, Section
 from ingest.normalize import strip_line
 
-_CN_NUM = "一二三四五六七八九十百零〇两"
+_CN_NUM = CN_NUMERALS
 _CN_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
 
 # (style, rank, pattern). The number is group "n"; the pattern consumes the marker only.
@@ -34,7 +35,7 @@ _STYLES: list[tuple[str, int, re.Pattern[str]]] = [
 _ARTEFACT_PREFIX = re.compile(r"^[>＞]+[\s\u3000]*")
 _CLAUSE_END = re.compile(r"[。：:；;！？!?]")
 _SHI_CLAUSE_END = re.compile(r"[，,。：:；;！？!?]")
-_PART_TITLE = re.compile(r"(总结|计划|谋划|打算|思路|问题|不足|建议|要点|安排|展望)")
+_PART_TITLE = re.compile(alternation(PART_TITLE_WORDS))
 _MAX_TITLE = 40
 
 
@@ -170,3 +171,32 @@ def parse_outline(lines: list[str] | tuple[str, ...]) -> tuple[list[Section], li
         warnings.append(f"有 {irregular} 处不规范的标题编号，已按上下文归位")
     result = [Section(path=path, paragraphs=tuple(paras)) for path, paras in sections if path or paras]
     return result, warnings
+
+
+def outline_only_sections(toc: tuple[str, ...] | list[str], body: list[Section]) -> list[Section]:
+    """Sections for the TOC entries the body never reaches (it was cut short), so they stay searchable.
+
+    The entries are parsed as an outline of their own (so "（六）" knows it sits under "一、…"); each
+    missing entry without missing children is listed under its parent's path, as outline-only text.
+    """
+    if not toc:
+        return []
+    parsed, _ = parse_outline(toc)
+    present = {_squash(title) for section in body for title in section.path}
+    paths = [s.path for s in parsed if s.path]
+    missing = [p for p in paths if not any(_same_heading(_squash(p[-1]), title) for title in present)]
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for path in missing:
+        if any(other[: len(path)] == path and len(other) > len(path) for other in missing):
+            continue                        # shown through its own missing children
+        groups.setdefault(path[:-1] or path, []).append(path[-1])
+    return [Section(path=path, paragraphs=tuple(items), outline_only=True) for path, items in groups.items()]
+
+
+def _same_heading(toc_title: str, body_title: str) -> bool:
+    """A TOC entry is often the first words of the body's heading ("(一)加强党建引领" for "（一）加强党建引领,强化…")."""
+    return body_title.startswith(toc_title) or toc_title.startswith(body_title)
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\s。.．、，,：:]", "", text).replace("(", "（").replace(")", "）")

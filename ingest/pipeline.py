@@ -6,13 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.chunking import TokenBudget, chunk_report
+from ingest.frontmatter import card_lines
 from ingest.loaders import load_file
 from ingest.metadata import report_meta, section_kind, section_years
 from ingest.model import Chunk, DocType, Report, Section, SectionKind, content_id
-from ingest.outline import parse_outline
+from ingest.outline import outline_only_sections, parse_outline
 from ingest.split import split_reports
 
-PIPELINE_VERSION = "1"   # bump when parsing or chunking changes, so unchanged files are re-ingested
+PIPELINE_VERSION = "2"   # bump when parsing or chunking changes, so unchanged files are re-ingested
+CARD_PATH = ("文件信息",)   # the section holding a report's particulars (title, 文号, dates, byline, sign-off)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,12 +41,16 @@ def ingest_text(text: str, budget: TokenBudget, *, source: str, encoding: str | 
     raw_reports = split_reports(text)
     for raw in raw_reports:
         sections, outline_warnings = parse_outline(raw.lines)
-        meta = report_meta(raw.title, list(raw.lines), raw.signoff, sections)
+        sections += outline_only_sections(raw.toc, sections)
+        meta = report_meta(raw, sections, file_name=source)
         default_kind = SectionKind.PLANS if meta.doc_type in (DocType.PLAN, DocType.KEY_POINTS) else SectionKind.ACHIEVEMENTS
         annotated = []
         for section in sections:
             kind = section_kind(section.path, default_kind)
-            annotated.append(Section(section.path, section.paragraphs, kind, section_years(section.path, kind, meta)))
+            years, origin = section_years(section.path, kind, meta)
+            annotated.append(Section(section.path, section.paragraphs, kind, years, origin, section.outline_only))
+        if card := card_lines(raw.title, raw.front, raw.signoff):
+            annotated.insert(0, Section(CARD_PATH, tuple(card), SectionKind.DOCUMENT, meta.years, meta.origins.years))
         report = Report(
             id=content_id(source, raw.index, raw.title, raw.lines),
             source=source, index=raw.index, meta=meta, sections=tuple(annotated),

@@ -1,29 +1,55 @@
-"""Split a file's text into reports; set aside what is not content (TOC, title, sign-off).
+"""Split a file's text into reports; set aside what is not content (wrapping, TOC, title, sign-off).
 
-One file may hold several reports ("第一篇: …", "第二篇: …"), or a table of contents in front of
-the body (a block of bare headings that is repeated, with text, further down). A bare TOC is dropped
-with a warning, never indexed as content.
+One file may hold several reports ("第一篇: …", "第二篇: …", or a notice issuing several documents), a
+portal header and a notice around the report (see `ingest.frontmatter`), or a table of contents in
+front of the body. TOC entries the body repeats are dropped; entries the body never reaches (it was
+cut short) are kept, so the report's outline stays searchable (`RawReport.toc`, marked outline-only).
 """
 
 from __future__ import annotations
 
 import re
 
-from ingest.model import RawReport
-from ingest.outline import clean_line, heading_only, match_marker
+from ingest.frontmatter import drop_chrome, iso_date, read_portal_header, take_byline, take_title, unwrap_notice
+from ingest.lexicon import ORG_SUFFIX, TOC_WORDS
+from ingest.model import Frontmatter, Origin, RawReport
+from ingest.outline import clean_line, heading_only
+from ingest.places import organisation_line
 
 _PART = re.compile(r"^第([一二三四五六七八九十\d]{1,3})[篇部分]{1,2}\s*[:：、.．]?\s*(.*)$")
-_TITLE_WORDS = re.compile(r"(总结|计划|报告|要点|谋划|打算|汇报|情况|思路|述职)")
-_TOC_WORDS = {"目录", "目 录", "目　录"}
-ORG_LINE = re.compile(r"^.{0,24}(卫健委|卫健局|卫生健康委员会|卫生健康局|卫生和计划生育委员会|卫计委|卫生计生委)$")
+ORG_LINE = re.compile(rf"^.{{0,24}}{ORG_SUFFIX}$")
 DATE_LINE = re.compile(
     r"^(?:\d{4}|[〇零一二三四五六七八九]{4}|20[_xX]{2}|[xX]{4})\s*年\s*[\d一二三四五六七八九十xX]{1,3}\s*月"
     r"(?:\s*[\d一二三四五六七八九十xX]{1,3}\s*日)?$")
+_TOC_LEADER = re.compile(r"[\s.．。…·•_\-—]{2,}\s*\d{0,3}\s*$|\s+\d{1,3}\s*$")
+_TOC_WORDS = {w.replace(" ", "").replace("\u3000", "") for w in TOC_WORDS}
 
 
 def split_reports(text: str) -> list[RawReport]:
-    """Reports in file order, each with title, content lines and sign-off lines kept separately."""
-    lines = [line for line in (clean_line(raw) for raw in text.split("\n")) if line]
+    """Reports in file order, each with title, content lines, sign-off and frontmatter kept separately."""
+    lines = drop_chrome([line for line in (clean_line(raw) for raw in text.split("\n")) if line])
+    fields, lines = read_portal_header(lines)
+    header = Frontmatter(fields)
+    notice, documents = unwrap_notice(lines, header.field("名称", "标题"))
+    issuer = header.field("发布机构", "发文机关", "发文机构")
+    front = Frontmatter(
+        fields=fields,
+        issuer=issuer if issuer and organisation_line(issuer) else (notice.issuer if notice else None),
+        issued=iso_date(header.field("成文日期") or "") or (notice.issued if notice else None)
+        or iso_date(header.field("发布日期", "公开日期", "发布时间") or ""),
+        notice_title=notice.title if notice else None)
+    parts: list[tuple[str | None, bool, list[str]]] = []
+    for document in documents:
+        for n, (title, body) in enumerate(_parts(document.lines)):
+            from_notice = document.from_notice and n == 0 and title is None
+            parts.append((document.title if from_notice else title, from_notice, body))
+    reports = []
+    for index, (title, from_notice, body) in enumerate(p for p in parts if p[2] or p[0]):
+        reports.append(_raw_report(index, title, from_notice, body, front))
+    return reports
+
+
+def _parts(lines: list[str]) -> list[tuple[str | None, list[str]]]:
     parts: list[tuple[str | None, list[str]]] = []
     for line in lines:
         m = _PART.match(line)
@@ -33,45 +59,53 @@ def split_reports(text: str) -> list[RawReport]:
             if not parts:
                 parts.append((None, []))
             parts[-1][1].append(line)
-    reports = []
-    for index, (title, body) in enumerate(p for p in parts if p[1] or p[0]):
-        warnings: list[str] = []
-        body, toc = drop_table_of_contents(body)
-        if toc:
-            warnings.append(f"跳过目录（{toc} 行标题），不作为正文检索")
-        if title is None and body and looks_like_title(body[0]):
-            title, body = body[0], body[1:]
-        body, signoff = split_signoff(body)
-        if body and all(heading_only(line) for line in body):
-            warnings.append("只有提纲没有正文，未生成可检索内容")
-        reports.append(RawReport(index=index, title=title, lines=tuple(body), signoff=tuple(signoff),
-                                 warnings=tuple(warnings)))
-    return reports
+    return parts
 
 
-def looks_like_title(line: str) -> bool:
-    """"2017年以来工作总结和未来五年工作谋划": short, no outline marker, no sentence, a report word."""
-    return (len(line) <= 60 and match_marker(line) is None and "。" not in line
-            and not line.endswith(("：", ":")) and bool(_TITLE_WORDS.search(line)))
+def _raw_report(index: int, title: str | None, from_notice: bool, body: list[str], front: Frontmatter) -> RawReport:
+    warnings: list[str] = []
+    origin = Origin.NOTICE if from_notice else Origin.TITLE
+    if title is None:
+        title, body = take_title(body)
+    body, toc = take_table_of_contents(body)
+    if title is None:
+        title, body = take_title(body)
+    if title is None and (named := front.field("名称", "标题")) and not front.notice_title:
+        title, origin = named, Origin.HEADER
+    byline, body = take_byline(body)
+    if byline:
+        front = Frontmatter(front.fields, front.issuer, front.issued, front.notice_title, byline)
+    if toc:
+        warnings.append(f"目录（{len(toc)} 行标题）不作为正文检索；正文中没有的目录标题作为“仅目录”内容保留")
+    body, signoff = split_signoff(body)
+    if body and all(heading_only(line) for line in body):
+        warnings.append("只有提纲没有正文，未生成可检索内容")
+    return RawReport(index=index, title=title, lines=tuple(body), signoff=tuple(signoff), warnings=tuple(warnings),
+                     title_origin=origin, front=front, toc=tuple(toc))
 
 
-def drop_table_of_contents(lines: list[str]) -> tuple[list[str], int]:
-    """Remove a leading block of bare headings that the body repeats (or that follows "目录")."""
+def toc_entry(line: str) -> str:
+    """A TOC line without its dot leaders and page number: "（一）公立医院改革 ……… 1" → "（一）公立医院改革"."""
+    return _TOC_LEADER.sub("", line).strip()
+
+
+def take_table_of_contents(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(body, TOC entries): a leading block of bare headings after "目录", or one the body repeats."""
     start = 0
-    explicit = bool(lines) and lines[0].replace(" ", "") in {w.replace(" ", "") for w in _TOC_WORDS}
+    explicit = bool(lines) and lines[0].replace(" ", "").replace("\u3000", "") in _TOC_WORDS
     if explicit:
         start = 1
     end = start
-    while end < len(lines) and heading_only(lines[end]):
+    while end < len(lines) and heading_only(toc_entry(lines[end])):
         end += 1
-    block = lines[start:end]
+    block = [toc_entry(line) for line in lines[start:end]]
     if not block:
-        return lines, 0
+        return lines, []
     rest = lines[end:]
     repeated = any(line == block[0] or line.startswith(block[0]) for line in rest)
     if explicit or (len(block) >= 3 and repeated):
-        return rest, len(block)
-    return lines, 0
+        return rest, block
+    return lines, []
 
 
 def split_signoff(lines: list[str]) -> tuple[list[str], list[str]]:

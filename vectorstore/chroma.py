@@ -39,7 +39,7 @@ class DenseDoc:
     kind: str
     year_start: int          # -1 when unknown
     year_end: int
-    org: str                 # "" when unknown
+    place: str               # the report's place, "" when unknown
 
 
 def _settings():
@@ -111,7 +111,7 @@ class ChromaIndex:
                 ids=[d.id for d in batch],
                 embeddings=np.stack([d.vector for d in batch]).astype(np.float32),
                 metadatas=[{"source": d.source, "report_id": d.report_id, "kind": d.kind, "year_start": d.year_start,
-                            "year_end": d.year_end, "org": d.org} for d in batch])
+                            "year_end": d.year_end, "place": d.place} for d in batch])
 
     def delete(self, ids: list[str]) -> None:
         for start in range(0, len(ids), BATCH):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from ingest.model import Chunk, Report, SectionKind, YearSpan
+from ingest.model import Chunk, MetaOrigins, Origin, Report, SectionKind, YearSpan
 from ingest.pipeline import IngestedFile
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS files (
@@ -24,7 +24,8 @@ CREATE TABLE IF NOT EXISTS files (
 CREATE TABLE IF NOT EXISTS reports (
     id TEXT PRIMARY KEY, file_path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
     idx INTEGER NOT NULL, title TEXT, year_start INTEGER, year_end INTEGER, plan_start INTEGER,
-    plan_end INTEGER, period TEXT, doc_type TEXT NOT NULL, organisation TEXT, date TEXT, warnings TEXT NOT NULL);
+    plan_end INTEGER, period TEXT, doc_type TEXT NOT NULL, organisation TEXT, date TEXT, warnings TEXT NOT NULL,
+    place TEXT, level TEXT, origins TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS sections (
     report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
     path TEXT NOT NULL, kind TEXT NOT NULL, year_start INTEGER, year_end INTEGER, text TEXT NOT NULL,
@@ -32,10 +33,17 @@ CREATE TABLE IF NOT EXISTS sections (
 CREATE TABLE IF NOT EXISTS chunks (
     id TEXT PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
     source TEXT NOT NULL, ordinal INTEGER NOT NULL, section_path TEXT NOT NULL, text TEXT NOT NULL,
-    kind TEXT NOT NULL, year_start INTEGER, year_end INTEGER, tokens INTEGER NOT NULL);
+    kind TEXT NOT NULL, year_start INTEGER, year_end INTEGER, tokens INTEGER NOT NULL,
+    years_origin TEXT NOT NULL DEFAULT 'none', outline_only INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id, ordinal);
 CREATE INDEX IF NOT EXISTS files_by_sha ON files(sha256);
 """
+# Columns added since schema 1: an older store gains them (empty = origin unknown, so nothing is filtered
+# on them) and its files are re-parsed on the next ingest, whose pipeline version has changed.
+_ADDED_COLUMNS = [("reports", "place", "TEXT"), ("reports", "level", "TEXT"),
+                  ("reports", "origins", "TEXT NOT NULL DEFAULT '{}'"),
+                  ("chunks", "years_origin", "TEXT NOT NULL DEFAULT 'none'"),
+                  ("chunks", "outline_only", "INTEGER NOT NULL DEFAULT 0")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +72,9 @@ class ReportRow:
     organisation: str | None
     date: str | None
     chunks: int
+    place: str | None = None
+    level: str | None = None
+    origins: MetaOrigins = MetaOrigins()
 
 
 class DocumentStore:
@@ -77,6 +88,14 @@ class DocumentStore:
         with self._db:
             self._db.executescript(_SCHEMA)
             self._db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._migrate()
+
+    def _migrate(self) -> None:
+        for table, column, kind in _ADDED_COLUMNS:
+            columns = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in columns:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+        self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(SCHEMA_VERSION),))
 
     def close(self) -> None:
         self._db.close()
@@ -120,9 +139,10 @@ class DocumentStore:
             for report in ingested.reports:
                 self._insert_report(record.path, report)
             self._db.executemany(
-                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(c.id, c.report_id, c.source, c.ordinal, _dump(list(c.section_path)), c.text, c.kind.value,
-                  c.years.start, c.years.end, c.tokens) for c in ingested.chunks])
+                  c.years.start, c.years.end, c.tokens, c.years_origin.value, int(c.outline_only))
+                 for c in ingested.chunks])
         return removed, list(ingested.chunks)
 
     def move_file(self, old_path: str, new_path: str) -> None:
@@ -145,22 +165,23 @@ class DocumentStore:
         where, args = ("WHERE r.file_path = ? ", (file_path,)) if file_path else ("", ())
         rows = self._db.execute(
             "SELECT r.id, r.file_path, f.source, r.idx, r.title, r.year_start, r.year_end, r.plan_start, r.plan_end, "
-            "r.period, r.doc_type, r.organisation, r.date, (SELECT COUNT(*) FROM chunks c WHERE c.report_id = r.id) "
-            f"FROM reports r JOIN files f ON f.path = r.file_path {where}ORDER BY f.source, r.idx", args)
+            "r.period, r.doc_type, r.organisation, r.date, (SELECT COUNT(*) FROM chunks c WHERE c.report_id = r.id), "
+            f"r.place, r.level, r.origins FROM reports r JOIN files f ON f.path = r.file_path {where}ORDER BY f.source, r.idx",
+            args)
         return [ReportRow(r[0], r[1], r[2], r[3], r[4], YearSpan(r[5], r[6]), YearSpan(r[7], r[8]), r[9], r[10],
-                          r[11], r[12], r[13]) for r in rows]
+                          r[11], r[12], r[13], r[14], r[15], _origins(r[16])) for r in rows]
 
     def chunks(self, report_id: str | None = None) -> Iterator[Chunk]:
         query = "SELECT * FROM chunks" + (" WHERE report_id = ?" if report_id else "") + " ORDER BY report_id, ordinal"
         for row in self._db.execute(query, (report_id,) if report_id else ()):
             yield _chunk(row)
 
-    def indexed_chunks(self, ids: set[str] | None = None) -> Iterator[tuple[Chunk, str | None]]:
-        """(chunk, organisation of its report) — what the search indexes are built from."""
-        orgs = dict(self._db.execute("SELECT id, organisation FROM reports").fetchall())
+    def indexed_chunks(self, ids: set[str] | None = None) -> Iterator[tuple[Chunk, ReportRow | None]]:
+        """(chunk, its report) — what the search indexes are built from."""
+        reports = self.report_rows()
         for chunk in self.chunks():
             if ids is None or chunk.id in ids:
-                yield chunk, orgs.get(chunk.report_id)
+                yield chunk, reports.get(chunk.report_id)
 
     def chunk_ids(self) -> set[str]:
         return {row[0] for row in self._db.execute("SELECT id FROM chunks")}
@@ -201,11 +222,12 @@ class DocumentStore:
 
     def _insert_report(self, file_path: str, report: Report) -> None:
         m = report.meta
+        origins = {name: getattr(m.origins, name).value for name in MetaOrigins.__slots__}
         self._db.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.id, file_path, report.index, m.title, m.years.start, m.years.end, m.plan_years.start,
              m.plan_years.end, m.period.value if m.period else None, m.doc_type.value, m.organisation, m.date,
-             _dump(list(report.warnings))))
+             _dump(list(report.warnings)), m.place, m.level, _dump(origins)))
         self._db.executemany(
             "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(report.id, i, _dump(list(s.path)), s.kind.value, s.years.start, s.years.end, s.text)
@@ -218,7 +240,13 @@ def _dump(value: object) -> str:
 
 def _chunk(row: tuple) -> Chunk:
     return Chunk(id=row[0], report_id=row[1], source=row[2], ordinal=row[3], section_path=tuple(json.loads(row[4])),
-                 text=row[5], kind=SectionKind(row[6]), years=YearSpan(row[7], row[8]), tokens=row[9])
+                 text=row[5], kind=SectionKind(row[6]), years=YearSpan(row[7], row[8]), tokens=row[9],
+                 years_origin=Origin(row[10]), outline_only=bool(row[11]))
+
+
+def _origins(text: str | None) -> MetaOrigins:
+    stored = json.loads(text or "{}")
+    return MetaOrigins(**{name: Origin(value) for name, value in stored.items() if name in MetaOrigins.__slots__})
 
 
 def _file_record(row: tuple) -> FileRecord:

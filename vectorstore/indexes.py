@@ -9,7 +9,7 @@ from typing import Callable
 from ingest.errors import ReportAssistantError
 from ingest.model import Chunk
 from vectorstore.chroma import ChromaIndex, DenseDoc
-from vectorstore.docstore import DocumentStore
+from vectorstore.docstore import DocumentStore, ReportRow
 from vectorstore.embedders import Embedder
 from vectorstore.lexical import LexicalDoc, LexicalIndex
 from vectorstore.tokenize import Tokenizer, tokenize_batches
@@ -63,16 +63,16 @@ class SearchIndex:
         if missing:
             rows = list(store.indexed_chunks(missing))
             batches = [rows[start:start + BATCH] for start in range(0, len(rows), BATCH)]
-            lexical_batches = [[(c, org) for c, org in batch if c.id in missing_lexical] for batch in batches]
+            lexical_batches = [[(c, r) for c, r in batch if c.id in missing_lexical] for batch in batches]
             token_lists = tokenize_batches(self.tokenizer, [[c.context for c, _ in b] for b in lexical_batches])
             for number, (batch, lexical_batch, tokens) in enumerate(zip(batches, lexical_batches, token_lists)):
                 if progress:
                     progress(number * BATCH, len(rows), "建立索引")
-                self.lexical.add([_lexical_doc(c, org, t) for (c, org), t in zip(lexical_batch, tokens)])
-                dense_batch = [(c, org) for c, org in batch if c.id in missing_dense]
+                self.lexical.add([_lexical_doc(c, r, t) for (c, r), t in zip(lexical_batch, tokens)])
+                dense_batch = [(c, r) for c, r in batch if c.id in missing_dense]
                 if dense_batch and self.dense and self.embedder:
                     vectors = self.embedder.embed_documents([c.context for c, _ in dense_batch])
-                    self.dense.add([_dense_doc(c, org, v) for (c, org), v in zip(dense_batch, vectors)])
+                    self.dense.add([_dense_doc(c, r, v) for (c, r), v in zip(dense_batch, vectors)])
             if progress:
                 progress(len(rows), len(rows), "建立索引")
         if missing or removed_lexical:
@@ -88,9 +88,12 @@ class SearchIndex:
 
 
 
-def _lexical_doc(chunk: Chunk, org: str | None, tokens: list[str]) -> LexicalDoc:
+def _lexical_doc(chunk: Chunk, report: ReportRow | None, tokens: list[str]) -> LexicalDoc:
     start, end = _years(chunk)
-    return LexicalDoc(chunk.id, tokens, start, end, chunk.kind.value, org or "")
+    place = (report.place if report else None) or ""
+    place_sure = bool(place) and report is not None and report.origins.place.sure
+    return LexicalDoc(chunk.id, tokens, start, end, chunk.kind.value, place, year_sure=chunk.years_sure,
+                      place_sure=place_sure)
 
 
 def _years(chunk: Chunk) -> tuple[int, int]:
@@ -99,6 +102,7 @@ def _years(chunk: Chunk) -> tuple[int, int]:
     return chunk.years.start, chunk.years.end or chunk.years.start
 
 
-def _dense_doc(chunk: Chunk, org: str | None, vector) -> DenseDoc:
+def _dense_doc(chunk: Chunk, report: ReportRow | None, vector) -> DenseDoc:
     start, end = _years(chunk)
-    return DenseDoc(chunk.id, vector, chunk.source, chunk.report_id, chunk.kind.value, start, end, org or "")
+    return DenseDoc(chunk.id, vector, chunk.source, chunk.report_id, chunk.kind.value, start, end,
+                    (report.place if report else None) or "")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-FORMAT = 1
+FORMAT = 2
 K1, B = 1.5, 0.75
 
 
@@ -42,7 +42,9 @@ class LexicalDoc:
     year_start: int       # -1 when unknown
     year_end: int
     kind: str             # SectionKind value
-    org: str              # "" when unknown
+    place: str            # the report's place, "" when unknown
+    year_sure: bool = False     # the years come from a title, header or heading: they may filter
+    place_sure: bool = False
 
 
 class LexicalIndex:
@@ -52,8 +54,9 @@ class LexicalIndex:
         self.ids: list[str] = []
         self.slot_of: dict[str, int] = {}
         self.vocab: dict[str, int] = {}
-        self.labels: dict[str, dict[str, int]] = {"kind": {}, "org": {}}   # small string columns as codes
-        self.columns = {name: np.zeros(0, dtype=np.int32) for name in ("length", "year_start", "year_end", "kind", "org")}
+        self.labels: dict[str, dict[str, int]] = {"kind": {}, "place": {}}   # small string columns as codes
+        self.columns = {name: np.zeros(0, dtype=np.int32)
+                        for name in ("length", "year_start", "year_end", "year_sure", "kind", "place", "place_sure")}
         self.alive = np.zeros(0, dtype=bool)
         self.segments: list[Segment] = []
         self._norm: np.ndarray | None = None
@@ -130,8 +133,9 @@ class LexicalIndex:
                 slots.append(slot)
                 tfs.append(tf)
         new = {"length": [len(d.tokens) for d in docs], "year_start": [d.year_start for d in docs],
-               "year_end": [d.year_end for d in docs], "kind": [self._code("kind", d.kind) for d in docs],
-               "org": [self._code("org", d.org) for d in docs]}
+               "year_end": [d.year_end for d in docs], "year_sure": [int(d.year_sure) for d in docs],
+               "kind": [self._code("kind", d.kind) for d in docs], "place": [self._code("place", d.place) for d in docs],
+               "place_sure": [int(d.place_sure) for d in docs]}
         for name, values in new.items():
             self.columns[name] = np.concatenate([self.columns[name], np.asarray(values, dtype=np.int32)])
         self.alive = np.concatenate([self.alive, np.ones(len(docs), dtype=bool)])
@@ -218,17 +222,49 @@ class LexicalIndex:
             return parts[0]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def mask(self, *, year: int | None = None, kinds: set[str] | None = None, org: str | None = None) -> np.ndarray:
-        """Per-slot filter: chunks whose years cover `year`, of one of `kinds`, of organisation `org`."""
+    def mask(self, *, year: int | None = None, kinds: set[str] | None = None,
+             places: set[str] | None = None) -> np.ndarray:
+        """Per-slot filter: chunks whose years cover `year`, of one of `kinds`, of one of `places`.
+
+        Only sure metadata excludes: a chunk whose year or place is unknown, or was read from an unsure
+        source (opening sentence, file name, inference), stays in; the retriever ranks it lower instead.
+        So does a chunk whose text states the year (a 2023 report's table with a 2022 column).
+        """
         keep = np.ones(len(self.ids), dtype=bool)
         if year is not None:
-            start, end = self.columns["year_start"], self.columns["year_end"]
-            keep &= (start >= 0) & (start <= year) & (end >= year)
+            keep &= self._about_year(year) | (self.columns["year_sure"] == 0)
         if kinds:
             keep &= np.isin(self.columns["kind"], [self.labels["kind"].get(kind, -1) for kind in kinds])
-        if org is not None:
-            keep &= self.columns["org"] == self.labels["org"].get(org, -1)
+        if places:
+            keep &= self._about_places(places) | (self.columns["place_sure"] == 0)
         return keep
+
+    def about(self, ids: list[str], *, year: int | None = None, places: set[str] | None = None) -> np.ndarray:
+        """For each of `ids`: whether its chunk is about `year` (its years cover it, or its text states it)
+        and of one of `places` — by what its metadata says, sure or not."""
+        slots = np.asarray([self.slot_of[i] for i in ids if i in self.slot_of], dtype=np.int64)
+        about = np.ones(len(slots), dtype=bool)
+        if year is not None:
+            about &= self._about_year(year)[slots]
+        if places:
+            about &= self._about_places(places)[slots]
+        return about
+
+    def _about_year(self, year: int) -> np.ndarray:
+        start, end = self.columns["year_start"], self.columns["year_end"]
+        return (start >= 0) & (start <= year) & (end >= year) | self._holds(str(year))
+
+    def _about_places(self, places: set[str]) -> np.ndarray:
+        return np.isin(self.columns["place"], [self.labels["place"][p] for p in places if p in self.labels["place"]])
+
+
+    def _holds(self, token: str) -> np.ndarray:
+        """Per slot: whether the chunk's text has `token`."""
+        holds = np.zeros(len(self.ids), dtype=bool)
+        term = self.vocab.get(token)
+        if term is not None:
+            holds[self._postings(term)[0]] = True
+        return holds
 
 
 def _segment(terms: np.ndarray, slots: np.ndarray, tfs: np.ndarray) -> Segment:

@@ -1,24 +1,25 @@
-"""Rule-based query understanding: years, period, organisation and intent, as filters and boosts."""
+"""Rule-based query understanding: years, period, places, level and intent — filters and ranking signals."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 from ingest.errors import ReportAssistantError
-from ingest.metadata import parse_year
+from ingest.lexicon import (
+    DOCUMENT_QUESTION_WORDS, LEVEL_WORDS, NOT_PLAN_WORDS, PERIODS, PLAN_QUESTION_VERB, PLAN_QUESTION_WORDS,
+    RELATIVE_YEARS, contains_word,
+)
+from ingest.metadata import is_plan_text, is_problem_text, parse_year
+from ingest.places import level_words_in, place_keys
 
 MAX_QUERY_CHARS = 500
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?=年|$|\s|的|[^\d%‰.万亿元剂人个])")
 _CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
-_RELATIVE = {"今年": 0, "本年": 0, "本年度": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2, "明年": 1, "下一年": 1, "来年": 1}
-_PERIODS = {"上半年": "上半年", "下半年": "下半年", "全年": "全年"}
-_PLAN_INTENT = re.compile(r"(计划|打算|谋划|思路|安排|下一步|下步|目标|明年|今后|未来|将要|准备)")
-_NOT_INTENT = re.compile(r"计划生育|计划免疫|免疫规划|十[三四五]五规划|规划建设")
-_PROBLEM_INTENT = re.compile(r"(问题|短板|不足|困难|差距|弱项|薄弱|瓶颈)")
-_ORG_SUFFIX = re.compile(r"(卫健委|卫健局|卫生健康委员会|卫生健康委|卫生健康局|卫计委)$")
 _TEXT = re.compile(r"[\w\u3400-\u9fff]")
+_PLAN_VERB = re.compile(PLAN_QUESTION_VERB)
 
 
 class QueryError(ReportAssistantError):
@@ -26,22 +27,64 @@ class QueryError(ReportAssistantError):
 
 
 @dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """The library's places, under every word a question may name them by: "绍兴" and "绍兴市" reach
+    place "绍兴市"; an organisation's full name reaches its place even when anonymised ("xx市xx区卫生健康局")."""
+
+    keys: dict[str, frozenset[str]]
+    newest: dict[str, int]                 # place -> the latest year its reports summarise (what 今年 means there)
+
+    @classmethod
+    def from_reports(cls, reports: Iterable) -> Gazetteer:
+        """`reports`: rows with `place`, `organisation` and `years` (the document store's report rows)."""
+        keys: dict[str, set[str]] = {}
+        newest: dict[str, int] = {}
+        for row in reports:
+            if not row.place:
+                continue
+            for key in place_keys(row.place) | ({row.organisation} if row.organisation else set()):
+                keys.setdefault(key, set()).add(row.place)
+            if row.years.known:
+                newest[row.place] = max(newest.get(row.place, 0), row.years.end or row.years.start)
+        return cls({key: frozenset(places) for key, places in keys.items()}, newest)
+
+    def match(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """(places, the words of `text` that named them); longest words first, each character used once."""
+        places: set[str] = set()
+        words: list[str] = []
+        for key in sorted(self.keys, key=len, reverse=True):
+            if key in text:
+                places |= self.keys[key]
+                words.append(key)
+                text = text.replace(key, "\u3000")
+        return frozenset(places), tuple(words)
+
+
+@dataclass(frozen=True, slots=True)
 class QueryPlan:
     text: str
     years: tuple[int, ...] = ()
     period: str | None = None
-    organisation: str | None = None
-    kinds: frozenset[str] = frozenset()          # intent: {"plans"} / {"problems"}
+    places: frozenset[str] = frozenset()         # report places the question names ("浙江" → {"浙江省"})
+    place_words: tuple[str, ...] = ()            # the words that named them, and 全省/我区…: not content
+    level: str | None = None                     # 省 / 市 / 区 / 县 from 全省 / 本市 / 我区 / 全县
+    kinds: frozenset[str] = frozenset()          # intent: plans / problems / document: a ranking signal
+    relative_year: bool = False                  # the year was read from 今年/明年: a guess, it only ranks
     notes: tuple[str, ...] = ()
 
     @property
     def year(self) -> int | None:
-        """The year to filter on: only when the question names exactly one."""
+        """The year the question is about: only when it names exactly one."""
         return self.years[0] if len(self.years) == 1 else None
 
+    @property
+    def year_filter(self) -> int | None:
+        """The year to filter on: a year the question states, not one guessed from 今年/明年."""
+        return None if self.relative_year else self.year
+
     def filters(self) -> dict:
-        return {"year": self.year, "years": list(self.years), "period": self.period,
-                "organisation": self.organisation, "kinds": sorted(self.kinds)}
+        return {"year": self.year, "years": list(self.years), "period": self.period, "places": sorted(self.places),
+                "level": self.level, "kinds": sorted(self.kinds)}
 
 
 def check_query(query: str) -> str:
@@ -55,40 +98,44 @@ def check_query(query: str) -> str:
     return text
 
 
-def understand(query: str, *, organisations: list[str] = (), newest_year: int | None = None,
+def understand(query: str, *, gazetteer: Gazetteer | None = None, newest_year: int | None = None,
                year: int | None = None) -> QueryPlan:
-    """Read what a question says about when, who and what kind; `year` (a --year flag) overrides."""
+    """Read what a question says about when, where and what kind; `year` (a --year flag) overrides."""
     text = check_query(query)
     notes: list[str] = []
+    places, place_words = gazetteer.match(text) if gazetteer else (frozenset(), ())
     years = sorted({int(m.group(1)) for m in _YEAR.finditer(text)}
                    | {y for y in (parse_year(m.group(1)) for m in _CN_YEAR.finditer(text)) if y})
-    for word, offset in _RELATIVE.items():
-        if word in text and not years:
-            if newest_year is None:
-                notes.append(f"“{word}”无法换算成年份（文档库中没有已知年份的报告），未按年份筛选")
-            else:
-                years = [newest_year + offset]
-                notes.append(f"“{word}”按最新报告年份 {newest_year} 理解为 {newest_year + offset} 年")
-            break
+    relative = False
+    if not years and year is None and (word := next((w for w in RELATIVE_YEARS if w in text), None)):
+        place_years = [gazetteer.newest[p] for p in places if p in gazetteer.newest] if gazetteer else []
+        anchor = max(place_years) if place_years else newest_year
+        whose = f"{'、'.join(sorted(places))}的" if place_years else ""
+        if anchor is None:
+            notes.append(f"“{word}”无法换算成年份（文档库中没有已知年份的报告），未按年份筛选")
+        else:
+            years, relative = [anchor + RELATIVE_YEARS[word]], True
+            notes.append(f"“{word}”按{whose}最新报告年份 {anchor} 理解为 {anchor + RELATIVE_YEARS[word]} 年（只用于排序，不筛选）")
     if year is not None:
         years = [year]
     if len(years) > 1:
         notes.append(f"问题涉及多个年份（{'、'.join(map(str, years))}），不按单一年份筛选")
-    period = next((p for word, p in _PERIODS.items() if word in text), None)
-    kinds: set[str] = set()
-    intent_text = _NOT_INTENT.sub("", text)
-    if _PROBLEM_INTENT.search(intent_text):
-        kinds.add("problems")
-    elif _PLAN_INTENT.search(intent_text):
-        kinds.add("plans")
-    return QueryPlan(text=text, years=tuple(years), period=period, organisation=_organisation(text, organisations),
-                     kinds=frozenset(kinds), notes=tuple(notes))
+    levels = level_words_in(text)
+    return QueryPlan(text=text, years=tuple(years), period=next((p for p in PERIODS if p in text), None),
+                     places=places, place_words=place_words + tuple(levels),
+                     level=LEVEL_WORDS[levels[0]] if levels else None, kinds=intent(text), relative_year=relative,
+                     notes=tuple(notes))
 
 
-def _organisation(text: str, organisations: list[str]) -> str | None:
-    """An organisation whose place name the question mentions ("八公山区…" → 八公山区卫健委)."""
-    for org in sorted(organisations, key=len, reverse=True):
-        place = _ORG_SUFFIX.sub("", org)
-        if org in text or (len(place) >= 3 and not re.search(r"[xX]{2}", place) and place in text):
-            return org
-    return None
+def intent(text: str) -> frozenset[str]:
+    """The part of a report a question asks about: problems (存在哪些问题, 短板), plans (计划, 明年, 目标),
+    or the document's own particulars (文号, 哪天发布, 谁写的).
+
+    Words inside other words do not count: 计划生育 is a field, 问题隐患 / 整改问题 are objects of work."""
+    if contains_word(text, DOCUMENT_QUESTION_WORDS):
+        return frozenset({"document"})
+    if is_problem_text(text):
+        return frozenset({"problems"})
+    if is_plan_text(text) or contains_word(text, PLAN_QUESTION_WORDS, unless=NOT_PLAN_WORDS) or _PLAN_VERB.search(text):
+        return frozenset({"plans"})
+    return frozenset()

@@ -1,7 +1,10 @@
-"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal rank, with year-aware filters.
+"""Hybrid retrieval: BM25 and dense results fused by weighted reciprocal rank, with metadata filters
+that cannot hide the answer.
 
-Filters come from query understanding (year, organisation, intent). When a filter would leave
-nothing, it is dropped and the result says so in `notes`; the hit list is never silently empty.
+Query understanding gives years, places, level and intent. Only *sure* metadata filters (a year or
+place read from a title, header, notice, heading or sign-off): a chunk whose year or place is unknown or
+was read from an unsure source stays in and ranks after exact matches. Level and intent only rank.
+When a filter would leave nothing, it is dropped and the result says so in `notes`.
 """
 
 from __future__ import annotations
@@ -11,14 +14,25 @@ from dataclasses import dataclass, field
 from ingest.model import Chunk
 from vectorstore.docstore import DocumentStore
 from vectorstore.indexes import SearchIndex
-from vectorstore.query import QueryPlan, understand
+from ingest.lexicon import LEVEL_WORDS, PLAN_WORDS, PROBLEM_WORDS, TIME_WORDS
+from vectorstore.query import Gazetteer, QueryPlan, understand
 
 MODES = ("hybrid", "lexical", "dense")
+# Ranking signals, as shares added to (or taken from) a chunk's fused score.
 EXACT_YEAR_BOOST = 0.3      # a chunk about exactly the asked year beats one whose range merely covers it
+UNKNOWN_YEAR = -0.2         # year unknown: kept, after the chunks known to be about the asked year
+OTHER_YEAR = -0.4           # an unsure year that is not the asked one (a sure one is filtered out)
+PLACE_BOOST = 0.3           # the report of the place the question names
+UNKNOWN_PLACE = -0.1
+OTHER_PLACE = -0.4
+LEVEL_BOOST = 0.15          # 全省 / 我区: a report speaking for that level
+KIND_BOOST = 0.3            # 存在哪些问题 / 明年计划: the part asked about
 PERIOD_BOOST = 0.2
-MAX_DENSE_FETCH = 1000
 PLAN_DEMOTION = 0.15        # a question without plan words asks what was done, not what was planned
+DOCUMENT_DEMOTION = 0.3     # a report's particulars (文号, dates) answer only questions about them
+MAX_DENSE_FETCH = 1000
 EXPANSION_WEIGHT = 0.6      # synonym expansions count a little less than the user's own words
+PART_WORDS_ONLY_WEIGHT = 0.3  # the keyword list's share when its only words name the part ("工作计划")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,17 +67,24 @@ class RetrievalConfig:
     mode: str = "hybrid"
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
-    rrf_k: int = 60
+    rrf_k: int = 10
     candidates: int = 50
     filters: bool = True        # False: metadata only ranks, never excludes (for comparison in evals)
 
 
-_TIME_WORDS = {"上半年", "下半年", "全年", "今年", "去年", "明年", "前年", "本年", "年度", "半年", "年"}
+_PART_WORDS = {"plans": frozenset(PLAN_WORDS), "problems": frozenset(PROBLEM_WORDS)}
 
 
 def metadata_token(token: str, plan: QueryPlan) -> bool:
-    """Years and period words are applied as filters and boosts, not matched as text."""
-    return (token.isdigit() and int(token) in plan.years) or token in _TIME_WORDS
+    """Years, period and level words (全省, 我区) are applied as filters and boosts, not matched as text."""
+    return (token.isdigit() and int(token) in plan.years) or token in TIME_WORDS or token in LEVEL_WORDS
+
+
+def part_words_only(tokens: list[str], plan: QueryPlan) -> bool:
+    """Whether a question's words are only those naming the part it asks about ("2022年工作计划"): then
+    the word list says little (any passage mentioning 计划 matches) and the part signal does the work."""
+    parts = set().union(*(_PART_WORDS.get(kind, ()) for kind in plan.kinds))
+    return bool(parts) and bool(tokens) and all(t in parts for t in tokens)
 
 
 class HybridRetriever:
@@ -75,36 +96,45 @@ class HybridRetriever:
         self.reranker = reranker
         if self.config.mode not in MODES:
             raise ValueError(f"unknown retrieval mode {self.config.mode!r}")
-        self._organisations = store.organisations()
+        self._reports = store.report_rows()
+        self.gazetteer = Gazetteer.from_reports(self._reports.values())
         self._newest_year = store.newest_year()
 
     def search(self, query: str, k: int = 5, *, year: int | None = None) -> SearchResult:
-        plan = understand(query, organisations=self._organisations, newest_year=self._newest_year, year=year)
+        plan = understand(query, gazetteer=self.gazetteer, newest_year=self._newest_year, year=year)
         notes = list(plan.notes)
-        filters = {"year": plan.year, "kinds": set(plan.kinds) or None, "org": plan.organisation}
+        filters = {"year": plan.year_filter, "places": set(plan.places) or None}
         if not self.config.filters:
             filters = dict.fromkeys(filters)
-        ranked = self._ranked(plan, filters)
-        relaxations = self._relaxations(plan)
-        while not ranked and (relaxation := next(relaxations, None)):
-            relax, message = relaxation
-            filters[relax] = None
+        ranked, matched = self._ranked(plan, filters)
+        for relax, message in self._relaxations(plan):
+            if filters[relax] is None or (ranked and matched and self._about(ranked, relax, filters[relax])):
+                continue
+            filters[relax] = None      # nothing left, nothing sharing a word with the question, or nothing about it
             notes.append(message)
-            ranked = self._ranked(plan, filters)
+            ranked, matched = self._ranked(plan, filters)
         hits = self._finish(plan, ranked, k)
         if not hits:
             notes.append("资料中没有与问题相关的内容。")
+        elif plan.year is not None and filters["year"] is not None and not any(plan.year in h.chunk.years.years for h in hits):
+            notes.append(f"没有明确属于 {plan.year} 年的资料；以下结果的年份未能确定或只在正文中提到，请核对")
         return SearchResult(query=plan.text, plan=plan, hits=hits, notes=notes)
 
     def _relaxations(self, plan: QueryPlan):
-        if plan.kinds:
-            yield "kinds", f"没有找到{'计划' if 'plans' in plan.kinds else '问题'}部分的相关内容，已在全部内容中检索"
-        if plan.organisation:
-            yield "org", f"{plan.organisation} 的报告中没有相关内容，已在全部单位中检索"
-        if plan.year is not None:
+        if plan.places:
+            yield "places", f"{'、'.join(sorted(plan.places))} 的报告中没有相关内容，已在全部单位中检索"
+        if plan.year_filter is not None:
             known = self._known_years()
             yield "year", (f"资料中没有 {plan.year} 年的相关内容" + (f"（已有年份：{known}）" if known else "")
                            + "，结果不限年份")
+
+    def _about(self, ranked, name: str, value) -> bool:
+        """Whether any candidate is about the filter's value (a sure or unsure year or place; a chunk
+        whose year or place is unknown is kept by the filter but is not *about* it)."""
+        lexical = self.index.lexical
+        ids = [entry[0] for entry in ranked[: self.config.candidates]]
+        return bool(lexical.about(ids, year=value if name == "year" else None,
+                                  places=value if name == "places" else None).any())
 
     def _known_years(self) -> str:
         first, last = self.store.year_range()
@@ -112,25 +142,31 @@ class HybridRetriever:
             return ""
         return f"{first}–{last}" if last and last != first else str(first)
 
-    def _ranked(self, plan: QueryPlan, filters: dict) -> list[tuple[str, float, int | None, int | None]]:
+    def _ranked(self, plan: QueryPlan, filters: dict) -> tuple[list[tuple[str, float, int | None, int | None]], bool]:
+        """(fused candidates, whether any shares a word with the question — or the question has none to share)."""
         cfg = self.config
+        tokens: list[str] = []
+        lexical_weight = cfg.lexical_weight
         lexical: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
-        mask = self.index.lexical.mask(year=filters["year"], kinds=filters["kinds"], org=filters["org"])
+        mask = self.index.lexical.mask(year=filters["year"], places=filters["places"])
         if cfg.mode in ("hybrid", "lexical"):
             own, expansions = self.index.tokenizer.query_tokens(plan.text)
             tokens = [t for t in own if not metadata_token(t, plan)] + expansions
             weights = [1.0] * (len(tokens) - len(expansions)) + [EXPANSION_WEIGHT] * len(expansions)
             lexical = self.index.lexical.search(tokens, cfg.candidates, mask=mask, weights=weights)
+            if part_words_only(tokens[: len(tokens) - len(expansions)], plan):
+                lexical_weight = cfg.lexical_weight * PART_WORDS_ONLY_WEIGHT
         if cfg.mode in ("hybrid", "dense") and self.index.dense is not None and self.index.embedder is not None:
             dense = self._dense(plan.text, mask)
         fused: dict[str, list] = {}
-        for weight, results, slot in ((cfg.lexical_weight, lexical, 2), (cfg.dense_weight, dense, 3)):
+        for weight, results, slot in ((lexical_weight, lexical, 2), (cfg.dense_weight, dense, 3)):
             for rank, (chunk_id, _score) in enumerate(results, start=1):
                 entry = fused.setdefault(chunk_id, [chunk_id, 0.0, None, None])
                 entry[1] += weight / (cfg.rrf_k + rank)
                 entry[slot] = rank
-        return sorted((tuple(e) for e in fused.values()), key=lambda e: -e[1])
+        ranked = sorted((tuple(e) for e in fused.values()), key=lambda e: -e[1])
+        return ranked, bool(lexical) or not tokens or cfg.mode == "dense"
 
     def _dense(self, text: str, mask) -> list[tuple[str, float]]:
         """Nearest vectors, over-fetched in proportion to how much the filters keep, then filtered."""
@@ -145,24 +181,15 @@ class HybridRetriever:
         return [(cid, score) for cid, score in results if cid in slot_of and mask[slot_of[cid]]][: self.config.candidates]
 
     def _finish(self, plan: QueryPlan, ranked, k: int) -> list[Hit]:
-        pool = ranked[: max(k * 4, 20)]
+        pool = ranked[: max(k * 4, 40)]
         chunks = self.store.chunks_by_id([r[0] for r in pool])
-        periods = {}
-        if plan.period:
-            periods = {rid: row.period for rid, row in self.store.report_rows({c.report_id for c in chunks.values()}).items()}
         scored = []
         for chunk_id, score, lexical_rank, dense_rank in pool:
             chunk = chunks.get(chunk_id)
             if chunk is None:
                 continue                         # the index is ahead of the store; `sync` will drop it
-            bonus = 1.0
-            if plan.year is not None and chunk.year == plan.year:
-                bonus += EXACT_YEAR_BOOST
-            if plan.period and periods.get(chunk.report_id) == plan.period:
-                bonus += PERIOD_BOOST
-            if not plan.kinds and chunk.kind.value == "plans":
-                bonus -= PLAN_DEMOTION
-            scored.append((score * bonus, chunk, lexical_rank, dense_rank))
+            scored.append((score * signal(plan, chunk, self._reports.get(chunk.report_id)), chunk, lexical_rank,
+                           dense_rank))
         scored.sort(key=lambda s: -s[0])
         if self.reranker is not None and scored:
             top = scored[: max(k * 3, 10)]
@@ -170,3 +197,39 @@ class HybridRetriever:
             scored = [s for _, s in sorted(zip(rerank, top), key=lambda p: -p[0])] + scored[len(top):]
         return [Hit(rank=i, chunk=s[1], score=s[0], lexical_rank=s[2], dense_rank=s[3])
                 for i, s in enumerate(scored[:k], start=1)]
+
+
+def signal(plan: QueryPlan, chunk: Chunk, report) -> float:
+    """How much the question's years, places, level, period and intent favour `chunk`: a factor on its
+    fused score (1.0 = neutral). Independent signals multiply, so one never cancels another's order.
+    `report`: the chunk's document-store row (place, level, period), or None."""
+    factor = 1.0
+    if plan.year is not None:
+        factor *= 1 + _year_signal(plan.year, chunk)
+    place = getattr(report, "place", None)
+    if plan.places:
+        factor *= 1 + (PLACE_BOOST if place in plan.places else UNKNOWN_PLACE if not place else OTHER_PLACE)
+    elif plan.level and getattr(report, "level", None) == plan.level:
+        factor *= 1 + LEVEL_BOOST
+    if plan.period and getattr(report, "period", None) == plan.period:
+        factor *= 1 + PERIOD_BOOST
+    kind = chunk.kind.value
+    if kind in plan.kinds:
+        factor *= 1 + KIND_BOOST
+    elif kind == "document":
+        factor *= 1 - DOCUMENT_DEMOTION
+    elif kind == "plans" and not plan.kinds:
+        factor *= 1 - PLAN_DEMOTION
+    return factor
+
+
+def _year_signal(year: int, chunk: Chunk) -> float:
+    """Exactly the asked year: the full boost; a range covering it: a share by its width ("2017年以来"
+    is one fifth about 2021); unknown: a little less; another year: less again — unless the text states
+    the asked year (a 2023 report's table with a 2022 column)."""
+    years = chunk.years.years
+    if not years:
+        return UNKNOWN_YEAR
+    if year in years:
+        return EXACT_YEAR_BOOST / len(years)
+    return 0.0 if str(year) in chunk.context else OTHER_YEAR

@@ -12,11 +12,15 @@ import logging
 import re
 from pathlib import Path
 
+from ingest.lexicon import NOT_PLAN_WORDS, NOT_PROBLEM_WORDS
 from ingest.normalize import fold_digits
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_TERMS = DATA / "health_terms.txt"
 DEFAULT_SYNONYMS = DATA / "synonyms.txt"
+TOKENIZER_VERSION = "2"      # part of the index signature: bump when tokenising changes
+# Compounds whose parts must not be indexed on their own: 计划 in 计划生育 is no plan, 问题 in 问题隐患 no problem.
+WHOLE_WORDS = frozenset(NOT_PLAN_WORDS + NOT_PROBLEM_WORDS)
 
 _KEEP = re.compile(r"[\w\u3400-\u9fff%‰]")
 STOPWORDS = frozenset("的 了 和 与 及 等 是 在 对 为 将 把 被 由 从 向 以 于 并 或 其 之 也 都 又 而 中 上 下 个 多少 什么 哪些 怎么 如何 情况 "
@@ -40,14 +44,26 @@ class Tokenizer:
         terms = _read_lines(terms_file)
         synonyms = [tuple(line.split()) for line in _read_lines(synonyms_file)]
         extra = [word for group in synonyms for word in group]   # synonyms must be single tokens too
-        self._jieba.load_userdict(io.StringIO("\n".join(terms + [f"{w} 500" for w in extra if len(w) > 1])))
+        whole = [f"{w} 2000" for w in sorted(WHOLE_WORDS)]
+        self._jieba.load_userdict(io.StringIO("\n".join(terms + [f"{w} 500" for w in extra if len(w) > 1] + whole)))
         self.synonyms = synonyms
-        self.signature = hashlib.sha256(("\n".join(terms) + "\n--\n" + "\n".join(map(" ".join, synonyms)))
+        self.signature = hashlib.sha256((TOKENIZER_VERSION + "\n".join(terms) + "\n--\n" + "\n".join(map(" ".join, synonyms)))
                                         .encode("utf-8")).hexdigest()[:12]
 
     def tokens(self, text: str) -> list[str]:
-        words = self._jieba.cut_for_search(fold_digits(text).lower(), HMM=False)   # the dictionary names the domain
-        return [w for w in words if _KEEP.search(w) and w not in STOPWORDS and not w.isspace()]
+        return [w for w in self._search_words(fold_digits(text).lower()) if _KEEP.search(w) and w not in STOPWORDS
+                and not w.isspace()]
+
+    def _search_words(self, text: str):
+        """jieba's search mode (a word and the dictionary words inside it: 家庭医生签约服务 → 家庭, 医生, 签约, …),
+        except inside WHOLE_WORDS; without HMM, the dictionary names the domain."""
+        freq = self._jieba.FREQ
+        for word in self._jieba.cut(text, HMM=False):
+            if word not in WHOLE_WORDS:
+                for n in (2, 3):
+                    if len(word) > n:
+                        yield from (gram for i in range(len(word) - n + 1) if freq.get(gram := word[i:i + n]))
+            yield word
 
     def query_tokens(self, text: str) -> tuple[list[str], list[str]]:
         """(tokens, expansions): the query's own tokens and those added from synonym groups."""

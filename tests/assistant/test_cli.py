@@ -130,7 +130,7 @@ def test_ask_json_shape_and_no_llm(sample_data, capsys):
     code, out, _ = _run(["ask", "--data-dir", str(sample_data), "2023年重点人群签约率是多少", "--json", "--no-llm"], capsys)
     assert code == 0
     result = json.loads(out)
-    assert set(result) == {"answer", "mode", "citations", "unverified_numbers", "notes"}
+    assert set(result) == {"answer", "found", "mode", "citations", "unverified_numbers", "notes"}
     assert result["mode"] == "extractive" and "79.8%" in result["answer"] and result["unverified_numbers"] == []
     citation = result["citations"][0]
     assert set(citation) == {"n", "source", "section_path", "year", "quote"}

@@ -1,9 +1,9 @@
 import pytest
 
 from ingest.metadata import (
-    doc_type, organisation, parse_year, period, report_date, section_kind, title_years, years_in,
+    doc_type, organisation, parse_year, period, report_date, report_meta, section_kind, title_years, years_in,
 )
-from ingest.model import DocType, Period, SectionKind, YearSpan
+from ingest.model import DocType, Frontmatter, Origin, Period, RawReport, SectionKind, YearSpan
 
 
 @pytest.mark.parametrize("text, anchor, expected", [
@@ -66,17 +66,58 @@ def test_period(title, expected):
     (("五、对区政府自身建设的意见建议",), SectionKind.OTHER),
     # deeper headings do not decide: "补短板" here names work done, not a problem
     (("四、工作效率", "（六）补短板，强弱项，服务能力有效提升"), SectionKind.ACHIEVEMENTS),
+    (("二、项目实施情况", "（二）资金安排和使用情况"), SectionKind.ACHIEVEMENTS),
+    # ... unless the deeper heading is nothing but the name of a part
+    (("一、2021年工作总结", "（九）存在的问题"), SectionKind.PROBLEMS),
+    (("一、2021年工作总结", "（十）2022年工作思路"), SectionKind.PLANS),
+    # a part word inside another word names a field of work
+    (("三、计划生育工作",), SectionKind.ACHIEVEMENTS),
 ])
 def test_section_kind(path, expected):
     assert section_kind(path, SectionKind.ACHIEVEMENTS) is expected
 
 
-def test_organisation_prefers_signoff_then_frequent_place_named_mention():
-    assert organisation("2021年工作总结", ["在市卫健委指导下。"], ("八公山区卫健委", "2021年9月22日")) == "八公山区卫健委"
+def _org(title, body, signoff=(), **front):
+    org, origin = organisation(RawReport(0, title, tuple(body), tuple(signoff), front=Frontmatter(**front)))
+    return (org.name if org else None), origin
+
+
+def test_organisation_and_where_it_was_read():
+    assert _org("2021年工作总结", ["在市卫健委指导下。"], ("八公山区卫健委", "2021年9月22日")) == ("八公山区卫健委", Origin.SIGNOFF)
     body = ["围绕决策部署和阜阳市卫健委《任务清单》。XX市卫健委党组围绕党建。", "制定《XX市卫健委健康口腔行动方案》。"]
-    assert organisation("市卫健委2022年度工作总结", body, ()) == "XX市卫健委"
-    assert organisation(None, ["按照省卫健委要求，县卫健局全面贯彻。"], ()) == "县卫健局"
-    assert organisation(None, ["全年工作顺利。"], ()) is None
+    assert _org("市卫健委2022年度工作总结", body) == ("XX市卫健委", Origin.BODY)
+    assert _org(None, ["按照省卫健委要求，县卫健局全面贯彻。"]) == ("县卫健局", Origin.BODY)
+    assert _org(None, ["全年工作顺利。"]) == (None, Origin.BODY)
+    assert _org("通渭县卫生和计划生育委员会2016年工作总结", []) == ("通渭县卫生和计划生育委员会", Origin.TITLE)
+    assert _org(None, [], byline="宁远市卫生健康局党组书记、局长 王某") == ("宁远市卫生健康局", Origin.BYLINE)
+    assert _org("x", [], (), issuer="某某省卫生健康委员会", fields=(("发布机构", "某某省卫生健康委员会"),)) == \
+        ("某某省卫生健康委员会", Origin.HEADER)
+
+
+def test_a_verb_is_never_part_of_an_organisation_name():
+    assert _org(None, ["工作围绕宁远县卫健委中心工作，全年顺利。", "围绕宁远县卫健委部署推进。"]) == ("宁远县卫健委", Origin.BODY)
+    name, _ = _org(None, ["围绕县卫健委中心工作，全年顺利。"])
+    assert name is None or "围绕" not in name
+
+
+def test_a_placeless_organisation_takes_the_place_its_title_states():
+    raw = RawReport(0, "宁远市2022年卫生健康工作综述", ("全年工作顺利。",), ("市卫生健康局",))
+    meta = report_meta(raw, [])
+    assert (meta.organisation, meta.place, meta.level) == ("宁远市卫生健康局", "宁远市", "市")
+    assert meta.origins.organisation is Origin.SIGNOFF and meta.origins.place is Origin.TITLE
+
+
+def test_years_record_their_origin_and_unsure_ones_are_marked():
+    titled = report_meta(RawReport(0, "2022年工作总结", ("全年顺利。",)), [])
+    assert titled.years == YearSpan(2022) and titled.origins.years is Origin.TITLE and titled.origins.years.sure
+    opening = report_meta(RawReport(0, None, ("2021年，全区卫生健康系统扎实工作。",)), [])
+    assert opening.years == YearSpan(2021) and opening.origins.years is Origin.OPENING and not opening.origins.years.sure
+    named = report_meta(RawReport(0, None, ("全年顺利。",)), [], file_name="宁远县2019年工作总结.txt")
+    assert named.years == YearSpan(2019) and named.origins.years is Origin.FILENAME
+    dated = report_meta(RawReport(0, "县卫生健康局工作总结", ("今年以来，全县工作顺利。",), ("2020年12月16日",)), [])
+    assert dated.years == YearSpan(2020) and dated.origins.years is Origin.INFERRED
+    placeholder = report_meta(RawReport(0, "卫健局202_年工作总结", ("今年以来工作顺利。",)), [])
+    assert not placeholder.years.known
 
 
 def test_report_date():

@@ -1,0 +1,101 @@
+"""The domain's words, in one place.
+
+Splitting, metadata, the outline parser, query understanding and the answerer all read report language;
+they import their word lists from here, so a word added for one is known to all (an organisation suffix
+added here is a sign-off line, a body mention, a question's place and an answer's non-content word at once).
+Word lists are tuples of plain words; `alternation` turns one into a regular-expression group.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A non-capturing regex group matching any of `words`, longest first (卫生健康委员会 before 卫生健康委)."""
+    return "(?:" + "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)) + ")"
+
+
+# --- numerals and years -----------------------------------------------------------------------------
+
+CN_YEAR_DIGITS = "〇零一二三四五六七八九"                  # 二〇二一年
+CN_NUMERALS = "一二三四五六七八九十百零〇两"               # 十一、 （二十）
+YEAR = rf"(?:(?:19|20)\d{{2}}|[{CN_YEAR_DIGITS}]{{4}})"   # a written year, without 年
+PLACEHOLDER_YEAR = r"(?:20[_＿xX]{2}|[xX]{4}|20\d[_＿xX]|[xX]{1,2})"   # 202_ 20XX xxxx: unknown, never a guess
+FIVE_YEAR_PLANS = {"十三五": (2016, 2020), "十四五": (2021, 2025), "十五五": (2026, 2030)}
+RELATIVE_YEARS = {"今年": 0, "本年度": 0, "本年": 0, "去年": -1, "上年": -1, "上一年": -1, "前年": -2,
+                  "明年": 1, "下一年": 1, "来年": 1}
+PERIODS = ("上半年", "下半年", "全年")
+TIME_WORDS = frozenset({*PERIODS, *RELATIVE_YEARS, "年度", "半年", "年"})   # metadata, never matched as text
+
+# --- organisations and places -----------------------------------------------------------------------
+
+# What a health commission has been called: 卫生局 (before 2013), 卫生计生委 (2013-2018), 卫健委 (since 2018).
+ORG_SUFFIXES = ("卫生健康委员会", "卫生健康委", "卫健委", "卫生健康局", "卫健局", "卫生和计划生育委员会", "卫生和计划生育局",
+                "卫生计生委", "卫生计生局", "卫计委", "卫计局")
+ORG_SUFFIX = alternation(ORG_SUFFIXES)
+PLACE_LEVELS = "省市区县州旗盟"
+PLACE_LEVEL_WORDS = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "新区", "林区", "特区")
+# Provincial-level names: a question's "浙江" is a place even in a library that spells it 浙江省.
+PROVINCES = ("北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建",
+             "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西", "甘肃", "青海",
+             "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门")
+# Ethnic groups named in autonomous areas: 红河哈尼族彝族自治州 is called 红河 or 红河州.
+ETHNIC_GROUPS = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克",
+                 "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬",
+                 "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
+                 "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各族")
+# "全省/我市/本县…" in a question: the asker's own level, not a place name.
+LEVEL_WORDS = {f"{prefix}{level}": level for prefix in ("全", "我", "本", "该") for level in "省市区县州旗"}
+# Words that end up in front of an organisation suffix but are not places: "围绕县卫健委", "在市卫健委指导下".
+NOT_PLACE_WORDS = ("围绕", "按照", "根据", "依据", "配合", "协调", "协助", "会同", "联合", "组织", "督促", "推动", "指导",
+                   "要求", "经过", "通过", "报请", "提请", "接受", "邀请", "牵头", "成立", "召开", "上报", "报送", "参加",
+                   "积极", "主动", "并", "在", "由", "对", "向", "经", "和", "与", "及", "同", "被", "将", "把", "为",
+                   "等", "以", "从", "全", "各", "我", "本", "该", "原", "新", "年", "度", "的", "省级", "市级", "县级", "区级",
+                   "上级")
+
+# --- parts of a report ------------------------------------------------------------------------------
+
+PLAN_WORDS = ("计划", "谋划", "打算", "思路", "要点", "安排", "展望", "下一步", "下步", "目标任务", "工作重点", "重点工作")
+PROBLEM_WORDS = ("问题", "不足", "短板", "困难", "差距", "弱项", "薄弱", "瓶颈")
+SUGGESTION_WORDS = ("意见", "建议")
+ACHIEVEMENT_WORDS = ("总结", "完成情况", "进展", "成效", "开展", "主要工作", "工作情况", "履职", "成绩", "回顾", "综述")
+# Words that contain a part word but name something else: 计划生育 is a field of work, 问题隐患 an object of it.
+NOT_PLAN_WORDS = ("计划生育", "计划免疫", "免疫规划", "十三五规划", "十四五规划", "十五五规划", "规划建设", "生育计划")
+NOT_PROBLEM_WORDS = ("问题隐患", "隐患问题", "发现问题", "排查问题", "整改问题", "问题整改", "问题线索", "解决问题",
+                     "突出问题", "问题清单", "反馈问题", "交办问题", "问题导向", "问题专项", "问题整治")
+# A question asks about plans when it uses these (besides the part words): 明年做什么, 将要开展, 力争,
+# or 要/将 before a verb ("要新建几个", "将达到多少"; not 主要, 需要, 要求).
+PLAN_QUESTION_WORDS = ("明年", "今后", "未来", "将要", "准备", "目标", "力争", "确保", "预期")
+PLAN_QUESTION_VERB = r"(?<![主需重必只纪摘概简])[要将](?=[新达建实开完提扩组增推创引培启争把全再继力持])"
+# A deeper heading that is itself the name of a part ("（九）存在的问题", "（十）2022年工作思路"), as opposed
+# to one that merely uses a part word ("（二）资金安排和使用情况", "（六）补短板，强弱项").
+_PROBLEM_NOUNS = r"(?:问题|不足|困难|短板|差距|弱项|挑战|薄弱环节)"
+PROBLEM_PART_HEADING = (rf"^(?:当前|目前|工作中|工作)?(?:存在|面临)?的?(?:主要)?{_PROBLEM_NOUNS}"
+                        rf"(?:[和与及、]{_PROBLEM_NOUNS})*$")
+PLAN_PART_HEADING = (rf"^(?:{YEAR}年度?|明年|今后|下半年|下一步|下步|下一阶段)的?(?:主要)?(?:工作)?"
+                     r"(?:计划|打算|思路|安排|谋划|重点|要点|展望|目标任务|目标|措施)$"
+                     r"|^(?:主要)?工作(?:计划|打算|思路|安排|谋划|要点)$")
+# A question about the document itself: its 文号, issuer, dates, author.
+DOCUMENT_QUESTION_WORDS = ("文号", "发文", "发布", "印发", "成文", "作者", "谁写", "署名", "落款", "索引号", "哪天", "什么时候",
+                           "日期", "什么文件", "哪个文件", "发布机构", "哪个单位")
+TITLE_WORDS = ("总结", "计划", "报告", "要点", "谋划", "打算", "汇报", "情况", "思路", "述职", "综述", "安排")
+PART_TITLE_WORDS = ("总结", "计划", "谋划", "打算", "思路", "问题", "不足", "建议", "要点", "安排", "展望")
+
+# --- shapes of documents ----------------------------------------------------------------------------
+
+TOC_WORDS = ("目录", "目 录", "目　录")
+# Fields of a government-portal header block (索引号：… | 发布机构：… | 名称：… | 成文日期：…).
+HEADER_FIELDS = ("索引号", "信息索引号", "主题分类", "分类", "发布机构", "发文机关", "发文机构", "公开方式", "名称", "标题",
+                 "文号", "发文字号", "成文日期", "发布日期", "公开日期", "生成日期", "有效性", "主题词", "来源", "发布时间")
+# Job titles in a byline ("XX市卫生健康局党组书记、局长 张三").
+BYLINE_TITLES = ("党组书记", "党委书记", "书记", "局长", "副局长", "主任", "副主任", "党组成员", "党委委员", "一级巡视员",
+                 "二级巡视员")
+
+
+def contains_word(text: str, words: Iterable[str], *, unless: Iterable[str] = ()) -> bool:
+    """Whether `text` holds one of `words` outside the longer words in `unless` (计划 but not 计划生育)."""
+    for word in unless:
+        text = text.replace(word, "\u3000")
+    return any(word in text for word in words)
