@@ -28,9 +28,10 @@ def _render(messages) -> str:
 def test_prompt_snapshots(name, messages):
     path = SNAPSHOTS / f"{name}.txt"
     rendered = _render(messages)
-    if os.environ.get("UPDATE_SNAPSHOTS") or not path.exists():
+    if os.environ.get("UPDATE_SNAPSHOTS"):
         path.parent.mkdir(exist_ok=True)
         path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"no snapshot {path.name}: run with UPDATE_SNAPSHOTS=1 and review the new file"
     assert rendered == path.read_text(encoding="utf-8")
 
 
