@@ -48,7 +48,7 @@ class Answer:
         """Answer plus its sources, as a person reads it in a terminal."""
         lines = [self.text]
         if self.citations:
-            lines += ["", "出处："] + [c.label for c in self.citations]
+            lines += ["", "出处：" if self.found else "最接近的资料（不是答案）："] + [c.label for c in self.citations]
         if self.unverified_numbers:
             lines += ["", "注意：以下数字未能在资料中核实，请勿引用：" + "、".join(self.unverified_numbers)]
         return "\n".join(lines)

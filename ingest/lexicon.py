@@ -94,6 +94,54 @@ BYLINE_TITLES = ("党组书记", "党委书记", "书记", "局长", "副局长"
                  "二级巡视员")
 
 
+# --- what a question asks for -----------------------------------------------------------------------
+
+# Words of a question that ask rather than name ("是多少", "有哪些", "一共"): never required in an answer.
+QUESTION_WORDS = ("多少", "几", "几个", "哪些", "哪个", "什么", "怎么", "怎样", "如何", "情况", "是", "有", "了", "的", "吗",
+                  "呢", "请问", "一共", "共", "总共", "累计", "目前", "现在", "现有", "当前", "主要", "具体", "分别", "达到",
+                  "多大", "多高", "多长", "实际", "完成", "做", "做了", "搞", "开展", "方面", "工作", "要", "将", "把", "在",
+                  "到", "为", "与", "和", "及", "或", "对", "该", "本", "其", "这", "那", "个", "次", "年度", "全年", "今年",
+                  "去年", "明年", "一下", "介绍", "说说", "讲讲", "哪", "啥", "谁", "叫", "名字", "要求", "进展", "进度",
+                  "怎么样", "如何", "提到", "提高到", "增加到", "提升到", "降到", "降低到", "缩短到", "控制在", "扩大到",
+                  "得", "后", "给", "卫生健康", "卫健", "卫生", "健康", "存在")
+# "谁 / 叫什么名字": a person is asked for; only a passage naming the role asked about can answer.
+WHO_WORDS = ("谁", "名字", "姓名", "哪位")
+# "实际完成多少": the question wants what was done, not what was planned.
+ACTUAL_WORDS = ("实际", "实际完成", "完成了", "已完成", "做到了")
+# The measure a question asks for, by what it says (class -> pattern over the question), and the
+# units a figure of that class carries in report text (class -> pattern right after the number).
+MEASURE_QUESTIONS = {
+    "level": r"水平|等级|几级|多少级",
+    "score": r"得分|多少分|几分|评分|分数",
+    "duration": r"多少分钟|几分钟|多长时间|多久|几个?小时|多少小时|多少天|几天|时间是多少|时长",
+    "date": r"哪天|哪一天|什么时候|何时|日期|几月几[日号]",
+    "rate": r"率|比例|占比|百分之|百分比|覆盖面",
+    "money": r"多少钱|多少元|多少万元|多少亿|金额|资金|经费|预算|投资|补助标准|补助|费用",
+    "dose": r"多少剂|几剂|剂次|几针|多少针",
+    "person": r"多少人|几人|几个人|多少名|几名|多少位|几位|人数|多少医生|多少护士|多少博士",
+    "count": r"多少个|几个|多少家|几家|多少所|几所|多少支|几支|多少处|几处|多少项|几项|多少张|几张|多少辆|几辆|多少例|几例"
+             r"|多少起|几起|多少座|几座|多少台|几台|多少次|几次|多少条|几条|多少种|几种|多少批|几批|多少间|几间|多少户|几户|多少对"
+             r"|多少床|床位数|多少床位|多少份|几份",
+}
+FIGURE_UNITS = {
+    "level": r"(?:%|％|‰|级|分|星)",
+    "score": r"(?:分)",
+    "duration": r"(?:分钟|小时|个?工作日|天|日内|周)",
+    "rate": r"(?:%|％|‰|/10万|/十万|个百分点|成)",
+    "money": r"(?:万元|亿元|元|万|亿)",
+    "dose": r"(?:万)?(?:剂次|剂|针|人份|万剂)",
+    "person": r"(?:万)?(?:人次|人|名|位)",
+    "count": r"(?:万)?(?:个|家|所|支|处|项|张|辆|例|起|座|台|次|条|种|批|间|户|对|床|套|级|份)",
+}
+# Generic heads of compound terms: "高血压患者" is held by "高血压规范管理…", "医养结合机构" by "医养结合…".
+GENERIC_PARTS = ("患者", "人员", "人群", "居民", "机构", "服务", "工作", "情况", "项目", "建设", "管理", "人数", "总数")
+# Parts of the population a figure may be about; "签约率" unqualified means everyone, not 脱贫人口.
+SUBGROUP_WORDS = ("脱贫人口", "贫困人口", "建档立卡", "重点人群", "特殊人群", "低保", "特困", "残疾人", "计生特殊家庭",
+                  "流动人口", "监测对象")
+# A count of these is a count of people ("几个博士"): people's units answer it too.
+PERSON_SUFFIXES = "人员师士者医民才童妇女生家"
+
+
 def contains_word(text: str, words: Iterable[str], *, unless: Iterable[str] = ()) -> bool:
     """Whether `text` holds one of `words` outside the longer words in `unless` (计划 but not 计划生育)."""
     for word in unless:

@@ -54,6 +54,10 @@ class Tokenizer:
         return [w for w in self._search_words(fold_digits(text).lower()) if _KEEP.search(w) and w not in STOPWORDS
                 and not w.isspace()]
 
+    def words(self, text: str) -> list[str]:
+        """Whole dictionary words, without their parts (家庭医生签约 stays one): what a question names."""
+        return [w for w in self._jieba.cut(fold_digits(text).lower(), HMM=False) if _KEEP.search(w) and not w.isspace()]
+
     def _search_words(self, text: str):
         """jieba's search mode (a word and the dictionary words inside it: 家庭医生签约服务 → 家庭, 医生, 签约, …),
         except inside WHOLE_WORDS; without HMM, the dictionary names the domain."""
@@ -69,12 +73,28 @@ class Tokenizer:
         """(tokens, expansions): the query's own tokens and those added from synonym groups."""
         own = self.tokens(text)
         expansions: list[str] = []
-        for group in self.synonyms:
-            if any(word in text for word in group):
-                for word in group:
-                    if word not in text:
-                        expansions.extend(t for t in self.tokens(word) if t not in own and t not in expansions)
+        for _, group in self.synonyms_in(text):
+            for word in group:
+                if word not in text:
+                    expansions.extend(t for t in self.tokens(word) if t not in own and t not in expansions)
         return own, expansions
+
+    def synonyms_in(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
+        """(the member found, its group) for each synonym group `text` names — within one word or as whole
+        words: 婚检 in "婚检率", 家医 in "家医签了几个人", not in "多少家医养结合机构" (多少 + 家 + 医养结合)."""
+        words = self.words(text)
+        spans = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 5, len(words) + 1))}
+
+        def named(member: str) -> bool:
+            member = member.lower()
+            return member in spans or any(member in word for word in words)
+
+        found = []
+        for group in self.synonyms:
+            member = next((w for w in sorted(group, key=len, reverse=True) if named(w)), None)
+            if member is not None:
+                found.append((member, group))
+        return found
 
 
 # --- tokenising many texts on all cores -------------------------------------------------------------
