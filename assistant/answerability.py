@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from ingest.lexicon import (
     ACTUAL_WORDS, DOCUMENT_QUESTION_WORDS, FIGURE_UNITS, GENERIC_PARTS, MEASURE_QUESTIONS, PERSON_SUFFIXES,
-    PLAN_QUESTION_WORDS, PLAN_WORDS, PROBLEM_WORDS, QUESTION_WORDS, SUBGROUP_WORDS, TIME_WORDS, WHO_WORDS, alternation,
+    ORG_SUFFIXES, PLAN_QUESTION_WORDS, PLAN_WORDS, PROBLEM_WORDS, QUESTION_WORDS, SUBGROUP_WORDS, TIME_WORDS,
+    TITLE_WORDS, WHO_WORDS, alternation,
 )
 from ingest.model import Chunk
 
@@ -31,7 +32,7 @@ _LABEL_UNITS = {name: re.compile(rf"[（(]\s*{pattern}\s*[）)]") for name, patt
 _DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}")
 _CLAUSES = re.compile(r"[^，,；;。！？!?]+")
 _FILLER = frozenset(QUESTION_WORDS) | TIME_WORDS | frozenset(PLAN_WORDS) | frozenset(PROBLEM_WORDS) \
-    | frozenset(DOCUMENT_QUESTION_WORDS) | frozenset(PLAN_QUESTION_WORDS)
+    | frozenset(DOCUMENT_QUESTION_WORDS) | frozenset(PLAN_QUESTION_WORDS) | frozenset(TITLE_WORDS) | frozenset(ORG_SUFFIXES)
 _MEASURE_WORDS = re.compile(alternation(("剂次", "人次", "人数", "个数", "数量", "总数", "次数", "金额", "比例", "占比",
                                          "规模", "总量", "数目", "水平", "多少", "几")) + "$")
 _UNIT_WORD = re.compile(f"^(?:{'|'.join(FIGURE_UNITS.values())})$")
@@ -117,14 +118,18 @@ def read_question(question: str, *, synonyms, words, not_content: set[str]) -> A
     for word in sorted(not_content, key=len, reverse=True):
         text = text.replace(word.lower(), " ")
     concepts: list[tuple[int, Concept]] = []
-    for word, group in synonyms(text):
+    for word, group in sorted(synonyms(text), key=lambda found: -len(found[0])):   # 老龄化 before 老龄
         word = word.lower()
         if word in text and word not in _FILLER:
-            concepts.append((text.index(word), Concept((word, *[w for w in group if w != word]), _weight(word))))
+            weight = max(_weight(w) for w in group)           # a curated group names a salient concept
+            concepts.append((text.index(word), Concept((word, *[w for w in group if w != word]), weight)))
             text = text.replace(word, " " * len(word))
     for position, left, glue, word in _content_words(text, words):
         word = _MEASURE_WORDS.sub("", word)
-        if len(word) >= 2 and word not in _FILLER and not word.isdigit() and word not in not_content:
+        if len(word) >= 3 and word.endswith("数"):
+            word = word[:-1]                                # 床位数: the count of 床位
+        if (len(word) >= 2 or (word and not left and not glue)) and word not in _FILLER and not word.isdigit() \
+                and word not in not_content:
             concepts.append((position, Concept((word,), _weight(word), glue, left)))
     concepts.sort(key=lambda item: item[0])
     measures = frozenset(name for name, pattern in _MEASURES.items() if pattern.search(question))
@@ -140,9 +145,12 @@ def _content_words(text: str, words) -> list[tuple[int, str, str, str]]:
     特惠 + 保 + 理赔; its single characters are kept as glue for the report text to place. The
     classifier after 多少 / 几 (多少支, 几个) belongs to the measure, not to the next word."""
     out: list[tuple[int, str, str, str]] = []
-    glue, left, position, asking = "", "", 0, False
+    glue, left, cursor, asking = "", "", 0, False
     for word in words(text):
-        position = text.find(word, position)
+        start = text.find(word, cursor)
+        if text[cursor:start]:
+            glue, left = "", ""                             # a gap (a removed synonym, punctuation) ends a name
+        cursor = start + len(word)
         if len(word) == 1 and "\u4e00" <= word <= "\u9fff" and word not in _FILLER:
             if not asking:
                 glue += word
@@ -155,8 +163,10 @@ def _content_words(text: str, words) -> list[tuple[int, str, str, str]]:
         if asking or word in _FILLER or not word.strip():
             glue, left = "", ""
             continue
-        out.append((position, left, glue, word))
+        out.append((start, left, glue, word))
         glue, left = "", word
+    if glue:                                                # 多少张床: a one-character thing at the end
+        out.append((len(text), left, "", glue))
     return out
 
 

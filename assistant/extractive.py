@@ -63,7 +63,8 @@ def extractive_answer(question: str, result: SearchResult, tokenizer, reports: d
     notes = list(result.notes)
     if not found:
         return _not_found(q, nearest, reports, notes)
-    chosen = _per_report(found, reports, by_year=result.plan.year is None, by_place=not result.plan.places)
+    chosen = _per_report(found, reports, by_year=result.plan.year is None,
+                         by_place=not (result.plan.places or result.plan.nearby))
     citations = [_citation(n, c, reports) for n, c in enumerate(chosen, start=1)]
     if len(chosen) == 1:
         text = f"{_trim(chosen[0].sentence, q.weights)}[1]"

@@ -47,7 +47,7 @@ ETHNIC_GROUPS = ("蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布�
                  "羌", "布朗", "撒拉", "毛南", "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克",
                  "德昂", "保安", "裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺", "各族")
 # "全省/我市/本县…" in a question: the asker's own level, not a place name.
-LEVEL_WORDS = {f"{prefix}{level}": level for prefix in ("全", "我", "本", "该") for level in "省市区县州旗"}
+LEVEL_WORDS = {f"{prefix}{level}": level for prefix in ("全", "我", "本", "该", "那个", "这个") for level in "省市区县州旗"}
 # Words that end up in front of an organisation suffix but are not places: "围绕县卫健委", "在市卫健委指导下".
 NOT_PLACE_WORDS = ("围绕", "按照", "根据", "依据", "配合", "协调", "协助", "会同", "联合", "组织", "督促", "推动", "指导",
                    "要求", "经过", "通过", "报请", "提请", "接受", "邀请", "牵头", "成立", "召开", "上报", "报送", "参加",
@@ -62,7 +62,8 @@ PROBLEM_WORDS = ("问题", "不足", "短板", "困难", "差距", "弱项", "�
 SUGGESTION_WORDS = ("意见", "建议")
 ACHIEVEMENT_WORDS = ("总结", "完成情况", "进展", "成效", "开展", "主要工作", "工作情况", "履职", "成绩", "回顾", "综述")
 # Words that contain a part word but name something else: 计划生育 is a field of work, 问题隐患 an object of it.
-NOT_PLAN_WORDS = ("计划生育", "计划免疫", "免疫规划", "十三五规划", "十四五规划", "十五五规划", "规划建设", "生育计划")
+NOT_PLAN_WORDS = ("计划生育", "计划免疫", "免疫规划", "十三五规划", "十四五规划", "十五五规划", "规划建设", "生育计划",
+                  "人均预期寿命", "预期寿命")
 NOT_PROBLEM_WORDS = ("问题隐患", "隐患问题", "发现问题", "排查问题", "整改问题", "问题整改", "问题线索", "解决问题",
                      "突出问题", "问题清单", "反馈问题", "交办问题", "问题导向", "问题专项", "问题整治")
 # A question asks about plans when it uses these (besides the part words): 明年做什么, 将要开展, 力争,
@@ -103,7 +104,8 @@ QUESTION_WORDS = ("多少", "几", "几个", "哪些", "哪个", "什么", "怎�
                   "到", "为", "与", "和", "及", "或", "对", "该", "本", "其", "这", "那", "个", "次", "年度", "全年", "今年",
                   "去年", "明年", "一下", "介绍", "说说", "讲讲", "哪", "啥", "谁", "叫", "名字", "要求", "进展", "进度",
                   "怎么样", "如何", "提到", "提高到", "增加到", "提升到", "降到", "降低到", "缩短到", "控制在", "扩大到",
-                  "得", "后", "给", "卫生健康", "卫健", "卫生", "健康", "存在")
+                  "得", "后", "给", "卫生健康", "卫健", "卫生", "健康", "存在", "对比", "相比", "比较", "程度", "什么程度",
+                  "截至", "截止", "年底", "月底", "年初", "报告", "分别", "单位", "时候", "那份", "那个", "这个", "哪家")
 # "谁 / 叫什么名字": a person is asked for; only a passage naming the role asked about can answer.
 WHO_WORDS = ("谁", "名字", "姓名", "哪位")
 # "实际完成多少": the question wants what was done, not what was planned.
@@ -112,6 +114,7 @@ ACTUAL_WORDS = ("实际", "实际完成", "完成了", "已完成", "做到了")
 # units a figure of that class carries in report text (class -> pattern right after the number).
 MEASURE_QUESTIONS = {
     "level": r"水平|等级|几级|多少级",
+    "age": r"寿命|多少岁|几岁|年龄",
     "score": r"得分|多少分|几分|评分|分数",
     "duration": r"多少分钟|几分钟|多长时间|多久|几个?小时|多少小时|多少天|几天|时间是多少|时长",
     "date": r"哪天|哪一天|什么时候|何时|日期|几月几[日号]",
@@ -125,6 +128,7 @@ MEASURE_QUESTIONS = {
 }
 FIGURE_UNITS = {
     "level": r"(?:%|％|‰|级|分|星)",
+    "age": r"(?:岁|周岁)",
     "score": r"(?:分)",
     "duration": r"(?:分钟|小时|个?工作日|天|日内|周)",
     "rate": r"(?:%|％|‰|/10万|/十万|个百分点|成)",

@@ -21,7 +21,8 @@ from ingest.lexicon import (
 from ingest.model import DocType, MetaOrigins, Origin, Period, RawReport, ReportMeta, Section, SectionKind, YearSpan
 from ingest.outline import chinese_to_int, match_marker
 from ingest.places import (
-    OrgName, body_level, find_organisations, has_name, level_of, organisation_line, suffix_of, title_place,
+    OrgName, body_level, find_organisations, has_name, level_of, organisation_line, province_of, suffix_of,
+    title_place,
 )
 
 _YEAR = re.compile(rf"(?<![\d_xX])({YEAR})\s*年")
@@ -299,13 +300,16 @@ def report_meta(raw: RawReport, sections: list[Section], *, file_name: str | Non
     elif org is not None and has_name(org.place):
         place, place_origin = org.place, org_origin
     level = (org.level if org else None) or level_of(place or "")
+    province, stated = province_of(place, raw.lines)
     return ReportMeta(
         title=title, years=summary, plan_years=plan, period=period(title or file_name, summary),
         doc_type=kind_of_doc, organisation=org.name if org else None, date=date,
-        place=place, level=level or body_level(raw.lines),
+        place=place, level=level or body_level(raw.lines), province=province,
         origins=MetaOrigins(title=raw.title_origin if title else Origin.NONE, years=years_origin,
                             plan_years=plan_origin, organisation=org_origin if org else Origin.NONE,
-                            place=place_origin if place else Origin.NONE, date=date_origin),
+                            place=place_origin if place else Origin.NONE,
+                            province=(place_origin if stated else Origin.BODY) if province else Origin.NONE,
+                            date=date_origin),
     )
 
 

@@ -154,6 +154,7 @@ class MetaOrigins:
     plan_years: Origin = Origin.NONE
     organisation: Origin = Origin.NONE
     place: Origin = Origin.NONE
+    province: Origin = Origin.NONE
     date: Origin = Origin.NONE
 
 
@@ -168,6 +169,7 @@ class ReportMeta:
     date: str | None                     # ISO date of the report when stated ("2021-09-22")
     place: str | None = None             # "浙江省", "绍兴市越城区": the organisation's place, or the title's
     level: str | None = None             # 省 / 市 / 区 / 县 …: the level the report speaks for (全省, 我区)
+    province: str | None = None          # the province its place is in (named, or the one its body names most)
     origins: MetaOrigins = field(default_factory=MetaOrigins)
 
 

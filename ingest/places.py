@@ -166,6 +166,15 @@ def title_place(title: str) -> str | None:
     return None
 
 
+def province_of(place: str | None, lines) -> tuple[str | None, bool]:
+    """(province, stated): the province a place names ("浙江省绍兴市" → 浙江, stated), else the one the
+    report's text names most often ("获评甘肃省…" → 甘肃, not stated: a guess to rank by, never to filter)."""
+    if place and (named := next((p for p in PROVINCES if place.startswith(p)), None)):
+        return named, True
+    counts = Counter(p for line in lines for p in PROVINCES if p in line)
+    return (counts.most_common(1)[0][0], False) if counts else (None, False)
+
+
 def body_level(lines: list[str] | tuple[str, ...]) -> str | None:
     """The level a report speaks for, by its 全县/我区/本市 words (most frequent); None when it never says."""
     counts = Counter(LEVEL_WORDS[m.group(0)] for line in lines for m in _LEVEL_WORD.finditer(line))

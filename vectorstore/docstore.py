@@ -25,7 +25,7 @@ CREATE TABLE IF NOT EXISTS reports (
     id TEXT PRIMARY KEY, file_path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
     idx INTEGER NOT NULL, title TEXT, year_start INTEGER, year_end INTEGER, plan_start INTEGER,
     plan_end INTEGER, period TEXT, doc_type TEXT NOT NULL, organisation TEXT, date TEXT, warnings TEXT NOT NULL,
-    place TEXT, level TEXT, origins TEXT NOT NULL DEFAULT '{}');
+    place TEXT, level TEXT, origins TEXT NOT NULL DEFAULT '{}', province TEXT);
 CREATE TABLE IF NOT EXISTS sections (
     report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
     path TEXT NOT NULL, kind TEXT NOT NULL, year_start INTEGER, year_end INTEGER, text TEXT NOT NULL,
@@ -41,7 +41,7 @@ CREATE INDEX IF NOT EXISTS files_by_sha ON files(sha256);
 # Columns added since schema 1: an older store gains them (empty = origin unknown, so nothing is filtered
 # on them) and its files are re-parsed on the next ingest, whose pipeline version has changed.
 _ADDED_COLUMNS = [("reports", "place", "TEXT"), ("reports", "level", "TEXT"),
-                  ("reports", "origins", "TEXT NOT NULL DEFAULT '{}'"),
+                  ("reports", "origins", "TEXT NOT NULL DEFAULT '{}'"), ("reports", "province", "TEXT"),
                   ("chunks", "years_origin", "TEXT NOT NULL DEFAULT 'none'"),
                   ("chunks", "outline_only", "INTEGER NOT NULL DEFAULT 0")]
 
@@ -75,6 +75,7 @@ class ReportRow:
     place: str | None = None
     level: str | None = None
     origins: MetaOrigins = MetaOrigins()
+    province: str | None = None
 
 
 class DocumentStore:
@@ -166,10 +167,11 @@ class DocumentStore:
         rows = self._db.execute(
             "SELECT r.id, r.file_path, f.source, r.idx, r.title, r.year_start, r.year_end, r.plan_start, r.plan_end, "
             "r.period, r.doc_type, r.organisation, r.date, (SELECT COUNT(*) FROM chunks c WHERE c.report_id = r.id), "
-            f"r.place, r.level, r.origins FROM reports r JOIN files f ON f.path = r.file_path {where}ORDER BY f.source, r.idx",
+            f"r.place, r.level, r.origins, r.province FROM reports r JOIN files f ON f.path = r.file_path {where}"
+            "ORDER BY f.source, r.idx",
             args)
         return [ReportRow(r[0], r[1], r[2], r[3], r[4], YearSpan(r[5], r[6]), YearSpan(r[7], r[8]), r[9], r[10],
-                          r[11], r[12], r[13], r[14], r[15], _origins(r[16])) for r in rows]
+                          r[11], r[12], r[13], r[14], r[15], _origins(r[16]), r[17]) for r in rows]
 
     def chunks(self, report_id: str | None = None) -> Iterator[Chunk]:
         query = "SELECT * FROM chunks" + (" WHERE report_id = ?" if report_id else "") + " ORDER BY report_id, ordinal"
@@ -224,10 +226,10 @@ class DocumentStore:
         m = report.meta
         origins = {name: getattr(m.origins, name).value for name in MetaOrigins.__slots__}
         self._db.execute(
-            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.id, file_path, report.index, m.title, m.years.start, m.years.end, m.plan_years.start,
              m.plan_years.end, m.period.value if m.period else None, m.doc_type.value, m.organisation, m.date,
-             _dump(list(report.warnings)), m.place, m.level, _dump(origins)))
+             _dump(list(report.warnings)), m.place, m.level, _dump(origins), m.province))
         self._db.executemany(
             "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(report.id, i, _dump(list(s.path)), s.kind.value, s.years.start, s.years.end, s.text)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable
 
 from ingest.errors import ReportAssistantError
 from ingest.lexicon import (
-    DOCUMENT_QUESTION_WORDS, LEVEL_WORDS, NOT_PLAN_WORDS, PERIODS, PLAN_QUESTION_VERB, PLAN_QUESTION_WORDS,
+    DOCUMENT_QUESTION_WORDS, LEVEL_WORDS, NOT_PLAN_WORDS, PERIODS, PLAN_QUESTION_VERB, PLAN_QUESTION_WORDS, PROVINCES,
     RELATIVE_YEARS, contains_word,
 )
 from ingest.metadata import is_plan_text, is_problem_text, parse_year
@@ -33,31 +33,40 @@ class Gazetteer:
 
     keys: dict[str, frozenset[str]]
     newest: dict[str, int]                 # place -> the latest year its reports summarise (what 今年 means there)
+    regions: dict[str, frozenset[str]] = field(default_factory=dict)   # 甘肃 -> places whose text names 甘肃 most
 
     @classmethod
     def from_reports(cls, reports: Iterable) -> Gazetteer:
-        """`reports`: rows with `place`, `organisation` and `years` (the document store's report rows)."""
+        """`reports`: rows with `place`, `organisation`, `province` and `years` (the document store's rows)."""
         keys: dict[str, set[str]] = {}
+        regions: dict[str, set[str]] = {}
         newest: dict[str, int] = {}
         for row in reports:
             if not row.place:
                 continue
             for key in place_keys(row.place) | ({row.organisation} if row.organisation else set()):
                 keys.setdefault(key, set()).add(row.place)
+            if getattr(row, "province", None):
+                for key in place_keys(row.province) | {row.province}:
+                    regions.setdefault(key, set()).add(row.place)
             if row.years.known:
                 newest[row.place] = max(newest.get(row.place, 0), row.years.end or row.years.start)
-        return cls({key: frozenset(places) for key, places in keys.items()}, newest)
+        return cls({key: frozenset(places) for key, places in keys.items()}, newest,
+                   {key: frozenset(places) for key, places in regions.items() if key not in keys})
 
-    def match(self, text: str) -> tuple[frozenset[str], tuple[str, ...]]:
-        """(places, the words of `text` that named them); longest words first, each character used once."""
+    def match(self, text: str) -> tuple[frozenset[str], frozenset[str], tuple[str, ...]]:
+        """(places named, places in a province named, the words that named them); longest words first,
+        each character used once. The province of a place the library only infers is never a filter."""
         places: set[str] = set()
+        nearby: set[str] = set()
         words: list[str] = []
-        for key in sorted(self.keys, key=len, reverse=True):
-            if key in text:
-                places |= self.keys[key]
-                words.append(key)
-                text = text.replace(key, "\u3000")
-        return frozenset(places), tuple(words)
+        for table, found in ((self.keys, places), (self.regions, nearby)):
+            for key in sorted(table, key=len, reverse=True):
+                if key in text:
+                    found |= table[key]
+                    words.append(key)
+                    text = text.replace(key, "\u3000")
+        return frozenset(places), frozenset(nearby - places), tuple(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +75,7 @@ class QueryPlan:
     years: tuple[int, ...] = ()
     period: str | None = None
     places: frozenset[str] = frozenset()         # report places the question names ("浙江" → {"浙江省"})
+    nearby: frozenset[str] = frozenset()         # places in a province it names ("甘肃那个县"): rank only
     place_words: tuple[str, ...] = ()            # the words that named them, and 全省/我区…: not content
     level: str | None = None                     # 省 / 市 / 区 / 县 from 全省 / 本市 / 我区 / 全县
     kinds: frozenset[str] = frozenset()          # intent: plans / problems / document: a ranking signal
@@ -84,7 +94,7 @@ class QueryPlan:
 
     def filters(self) -> dict:
         return {"year": self.year, "years": list(self.years), "period": self.period, "places": sorted(self.places),
-                "level": self.level, "kinds": sorted(self.kinds)}
+                "nearby": sorted(self.nearby), "level": self.level, "kinds": sorted(self.kinds)}
 
 
 def check_query(query: str) -> str:
@@ -103,14 +113,15 @@ def understand(query: str, *, gazetteer: Gazetteer | None = None, newest_year: i
     """Read what a question says about when, where and what kind; `year` (a --year flag) overrides."""
     text = check_query(query)
     notes: list[str] = []
-    places, place_words = gazetteer.match(text) if gazetteer else (frozenset(), ())
+    places, nearby, place_words = gazetteer.match(text) if gazetteer else (frozenset(), frozenset(), ())
     years = sorted({int(m.group(1)) for m in _YEAR.finditer(text)}
                    | {y for y in (parse_year(m.group(1)) for m in _CN_YEAR.finditer(text)) if y})
     relative = False
     if not years and year is None and (word := next((w for w in RELATIVE_YEARS if w in text), None)):
-        place_years = [gazetteer.newest[p] for p in places if p in gazetteer.newest] if gazetteer else []
+        named = places or nearby
+        place_years = [gazetteer.newest[p] for p in named if p in gazetteer.newest] if gazetteer else []
         anchor = max(place_years) if place_years else newest_year
-        whose = f"{'、'.join(sorted(places))}的" if place_years else ""
+        whose = f"{'、'.join(sorted(named))}的" if place_years else ""
         if anchor is None:
             notes.append(f"“{word}”无法换算成年份（文档库中没有已知年份的报告），未按年份筛选")
         else:
@@ -121,8 +132,10 @@ def understand(query: str, *, gazetteer: Gazetteer | None = None, newest_year: i
     if len(years) > 1:
         notes.append(f"问题涉及多个年份（{'、'.join(map(str, years))}），不按单一年份筛选")
     levels = level_words_in(text)
+    unknown_provinces = tuple(p for p in PROVINCES if p in text and not any(p in w for w in place_words))
+    place_words += unknown_provinces        # "甘肃那个县": a place the library cannot place, still no content word
     return QueryPlan(text=text, years=tuple(years), period=next((p for p in PERIODS if p in text), None),
-                     places=places, place_words=place_words + tuple(levels),
+                     places=places, nearby=nearby, place_words=place_words + tuple(levels),
                      level=LEVEL_WORDS[levels[0]] if levels else None, kinds=intent(text), relative_year=relative,
                      notes=tuple(notes))
 

@@ -209,7 +209,9 @@ def signal(plan: QueryPlan, chunk: Chunk, report) -> float:
     place = getattr(report, "place", None)
     if plan.places:
         factor *= 1 + (PLACE_BOOST if place in plan.places else UNKNOWN_PLACE if not place else OTHER_PLACE)
-    elif plan.level and getattr(report, "level", None) == plan.level:
+    elif plan.nearby and place in plan.nearby:
+        factor *= 1 + PLACE_BOOST                   # a place in the province the question names (inferred)
+    if not plan.places and plan.level and getattr(report, "level", None) == plan.level:
         factor *= 1 + LEVEL_BOOST
     if plan.period and getattr(report, "period", None) == plan.period:
         factor *= 1 + PERIOD_BOOST

@@ -80,14 +80,26 @@ class Tokenizer:
         return own, expansions
 
     def synonyms_in(self, text: str) -> list[tuple[str, tuple[str, ...]]]:
-        """(the member found, its group) for each synonym group `text` names — within one word or as whole
-        words: 婚检 in "婚检率", 家医 in "家医签了几个人", not in "多少家医养结合机构" (多少 + 家 + 医养结合)."""
+        """(the member found, its group) for each synonym group `text` names: within one word, or ending
+        where a word ends — 婚检 in "婚检率", 打了 in "免费打|了", 家医 in "家医|签了"; not 家医 in
+        "多少|家|医养结合" (it would end inside 医养结合)."""
+        lowered = text.lower()
         words = self.words(text)
-        spans = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, min(i + 5, len(words) + 1))}
+        ends, position = set(), 0
+        for word in words:
+            position = lowered.find(word, position) + len(word)
+            ends.add(position)
 
         def named(member: str) -> bool:
             member = member.lower()
-            return member in spans or any(member in word for word in words)
+            if any(member in word for word in words):
+                return True
+            start = lowered.find(member)
+            while start >= 0:
+                if start + len(member) in ends:
+                    return True
+                start = lowered.find(member, start + 1)
+            return False
 
         found = []
         for group in self.synonyms:
