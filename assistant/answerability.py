@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from ingest.lexicon import (
     ACTUAL_WORDS, DOCUMENT_QUESTION_WORDS, FIGURE_UNITS, GENERIC_PARTS, MEASURE_QUESTIONS, PERSON_SUFFIXES,
-    ORG_SUFFIXES, PLAN_QUESTION_WORDS, PLAN_WORDS, PROBLEM_WORDS, QUESTION_WORDS, SUBGROUP_WORDS, TIME_WORDS,
+    ORG_SUFFIXES, PLAN_QUESTION_WORDS, PLAN_WORDS, PROBLEM_WORDS, QUESTION_WORDS, RELATIVE_YEARS, SUBGROUP_WORDS,
+    TIME_WORDS,
     TITLE_WORDS, WHO_WORDS, alternation,
 )
 from ingest.model import Chunk
@@ -238,12 +239,20 @@ def about_a_subgroup(asked: Asked, sentence: str, question: str, parts) -> bool:
 
 
 def in_scope(chunk: Chunk, report, *, places: frozenset[str], year: int | None, sentence: str) -> bool:
-    """The passage's report is of the place and year the question names — judged only when the report's
-    place and year are sure (read from a title, header, heading or sign-off); a sentence stating the
-    asked year is in scope whatever its report."""
+    """The passage is of the place and year the question names. A place is judged only when the report's
+    place is sure; a year whenever the passage's year is known (an inferred 2024 is still no answer to
+    "2020年…"), unless the sentence itself states the asked year."""
     origins = getattr(report, "origins", None)
     if places and origins is not None and origins.place.sure and report.place and report.place not in places:
         return False
-    if year is not None and chunk.years_sure and year not in chunk.years.years and str(year) not in sentence:
+    if year is not None and chunk.years.known and year not in chunk.years.years and not states_year(sentence, year, chunk):
         return False
     return True
+
+
+def states_year(sentence: str, year: int, chunk: Chunk) -> bool:
+    """The sentence names `year`: outright, or relative to its passage's year (a 2020 report's 去年 is 2019)."""
+    if str(year) in sentence:
+        return True
+    return chunk.year is not None and any(word in sentence and chunk.year + offset == year
+                                          for word, offset in RELATIVE_YEARS.items())

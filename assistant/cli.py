@@ -68,13 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     where = evaluate.add_mutually_exclusive_group()
     where.add_argument("--corpus", type=Path, help="先把这个文件夹导入临时数据目录再评测")
     evaluate.add_argument("--k", type=int, default=5, help="recall/precision 的 k（默认 5）")
-    evaluate.add_argument("--retrievers", default="hybrid,lexical,dense,rerank,baseline",
+    evaluate.add_argument("--retrievers", default="hybrid,hybrid-nofilter,lexical,dense,rerank,baseline",
                           help="逗号分隔：hybrid,hybrid-nofilter,lexical,dense,rerank,baseline")
     evaluate.add_argument("--json", type=Path, dest="json_out", metavar="OUT", help="把结果写成 JSON 文件")
     evaluate.add_argument("--report", type=Path, metavar="DIR", help="写 Markdown 报告和 PNG 图表到此文件夹")
     evaluate.add_argument("--min-recall", type=float, help="门槛：hybrid recall@k 低于此值则退出码为 1")
     evaluate.add_argument("--min-mrr", type=float, help="门槛：hybrid MRR@10 低于此值则退出码为 1")
     evaluate.add_argument("--min-gain", type=float, help="门槛：hybrid recall@k 至少比基线高这么多")
+    evaluate.add_argument("--min-answers", type=float, help="门槛：回答含预期内容（answer_contains）的比例")
+    evaluate.add_argument("--min-declined", type=float, help="门槛：无答案问题（unanswerable）正确回答“资料中未找到”的比例")
     evaluate.add_argument("--no-answers", action="store_true", help="只评检索，不评回答（answer_contains）")
     evaluate.add_argument("--no-llm", action="store_true", help="回答一律用原文摘录（不调用大模型）")
     evaluate.set_defaults(handler=cmd_eval)
@@ -278,7 +280,8 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
         args.json_out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     if args.report:
         print(f"报告：{write_report(args.report, doc, previous)}")
-    failures = gate(doc, min_recall=args.min_recall, min_mrr=args.min_mrr, min_gain=args.min_gain)
+    failures = gate(doc, min_recall=args.min_recall, min_mrr=args.min_mrr, min_gain=args.min_gain,
+                    min_answers=args.min_answers, min_declined=args.min_declined)
     for failure in failures:
         print(f"未达门槛：{failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -7,7 +7,7 @@ import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from evals.runner import MRR_K, RetrieverResult
+from evals.runner import MRR_K, RetrieverResult, filtering_costs
 
 NAMES = {"hybrid": "混合检索", "hybrid-nofilter": "混合检索（不筛选）", "lexical": "关键词 BM25", "dense": "向量", "rerank": "混合+重排序",
          "baseline": "LangChain 朴素基线"}
@@ -49,6 +49,9 @@ def console_table(doc: dict, previous: dict | None) -> str:
         if a.get("unanswerable"):
             lines.append(f"无答案的问题（{a['unanswerable']} 题）：正确回答“资料中未找到”的比例 {a['declined']:.3f}"
                          + (f"；误答：{', '.join(a['answered_wrongly'])}" if a["answered_wrongly"] else ""))
+    costs = filtering_costs(doc)
+    if "hybrid-nofilter" in doc["retrievers"]:
+        lines.append("元数据筛选" + (f"在这些标签上不如不筛选：{'；'.join(costs)}" if costs else "在所有标签上都不低于不筛选"))
     if previous:
         lines.append(f"括号内为与上次运行（{previous.get('at', '?')}）相比的变化。")
     first = next(iter(doc["retrievers"]), None)

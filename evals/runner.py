@@ -201,8 +201,20 @@ def score_answers(settings, store, index, questions: list[GoldenQuestion], *, us
             "answered_wrongly": [r["id"] for r in declines if not r["declined"]]}
 
 
-def gate(doc: dict, *, min_recall: float | None, min_mrr: float | None, min_gain: float | None) -> list[str]:
-    """Failures of the hybrid retriever against thresholds (empty when it passes)."""
+def filtering_costs(doc: dict) -> list[str]:
+    """Tags on which hybrid (with metadata filters) finds less than hybrid-nofilter: filters must never hurt."""
+    k = doc["k"]
+    hybrid, nofilter = doc["retrievers"].get("hybrid"), doc["retrievers"].get("hybrid-nofilter")
+    if not hybrid or not nofilter:
+        return []
+    return [f"{tag} ({hybrid['per_tag'][tag][f'recall@{k}']:.3f} < {m[f'recall@{k}']:.3f})"
+            for tag, m in nofilter["per_tag"].items()
+            if tag in hybrid["per_tag"] and hybrid["per_tag"][tag][f"recall@{k}"] < m[f"recall@{k}"] - 1e-9]
+
+
+def gate(doc: dict, *, min_recall: float | None, min_mrr: float | None, min_gain: float | None,
+         min_answers: float | None = None, min_declined: float | None = None) -> list[str]:
+    """Failures of the hybrid retriever and the answers against thresholds (empty when it passes)."""
     k = doc["k"]
     hybrid = doc["retrievers"].get("hybrid")
     if hybrid is None:
@@ -218,4 +230,9 @@ def gate(doc: dict, *, min_recall: float | None, min_mrr: float | None, min_gain
             failures.append("门槛检查需要 baseline 检索结果")
         elif hybrid[f"recall@{k}"] - baseline[f"recall@{k}"] < min_gain:
             failures.append(f"hybrid 比基线只高 {hybrid[f'recall@{k}'] - baseline[f'recall@{k}']:.3f} < {min_gain}")
+    answers = doc.get("answers") or {}
+    if min_answers is not None and answers.get("answer_contains", 0.0) < min_answers:
+        failures.append(f"回答含预期内容的比例 {answers.get('answer_contains', 0.0):.3f} < {min_answers}")
+    if min_declined is not None and answers.get("unanswerable") and answers["declined"] < min_declined:
+        failures.append(f"无答案问题正确回答“未找到”的比例 {answers['declined']:.3f} < {min_declined}")
     return failures

@@ -69,4 +69,6 @@ def test_scope_is_judged_on_sure_metadata_only():
     assert in_scope(chunk, guessed, places=frozenset({"湖南省"}), year=None, sentence="")
     assert not in_scope(chunk, sure, places=frozenset(), year=2021, sentence="签约率45%")
     assert in_scope(chunk, sure, places=frozenset(), year=2021, sentence="较2021年提高3个百分点")
-    assert in_scope(_chunk(YearSpan(2022), Origin.OPENING), sure, places=frozenset(), year=2021, sentence="")
+    assert not in_scope(_chunk(YearSpan(2022), Origin.INFERRED), sure, places=frozenset(), year=2021, sentence="")
+    assert in_scope(_chunk(YearSpan(), Origin.NONE), sure, places=frozenset(), year=2021, sentence="")
+    assert in_scope(chunk, sure, places=frozenset(), year=2021, sentence="孕产妇死亡率为0，去年为11.3/10万")

@@ -32,6 +32,8 @@ def test_eval_compares_retrievers_writes_json_report_and_history(tmp_path, capsy
     answers = doc["answers"]
     assert answers["mode"] == "extractive" and answers["n"] >= 10
     assert answers["answer_contains"] >= 0.9 and answers["with_unverified_figures"] == 0.0
+    assert answers["unanswerable"] == 3 and answers["declined"] == 1.0 and answers["answered_wrongly"] == []
+    assert "hybrid-nofilter" in doc["retrievers"] and "筛选" in out
     report = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     assert "recall_by_tag.png" in report and "逐题" in report
     assert (tmp_path / "report" / "recall_by_tag.png").read_bytes()[:4] == b"\x89PNG"
@@ -70,3 +72,19 @@ def test_answer_contains_normalises_figures():
     assert answer_contains("完成率72.17%", "72.17%")
     assert not answer_contains("完成率72.1%", "72.17%")
     assert not answer_contains("没有数字", "3.44万")
+
+
+def test_gate_covers_answers_and_declines(tmp_path, capsys):
+    code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--min-answers", "0.99", "--min-declined", "0.5")
+    assert code == 1 and "回答含预期内容的比例" in err and "未找到" not in err
+    code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--min-answers", "0.5", "--min-declined", "0.5")
+    assert code == 0 and err == ""
+
+
+def test_filtering_costs_names_the_tags_where_filters_hurt():
+    from evals.runner import filtering_costs
+
+    doc = {"k": 5, "retrievers": {
+        "hybrid": {"per_tag": {"year": {"recall@5": 0.9}, "place": {"recall@5": 1.0}}},
+        "hybrid-nofilter": {"per_tag": {"year": {"recall@5": 0.95}, "place": {"recall@5": 1.0}}}}}
+    assert filtering_costs(doc) == ["year (0.900 < 0.950)"]
