@@ -180,14 +180,18 @@ def cmd_files(args: argparse.Namespace, settings) -> int:
     if args.json:
         _print_json([{"source": r.source, "path": r.file_path, "report": r.index + 1, "title": r.title,
                       "years": list(r.years.years), "plan_years": list(r.plan_years.years), "period": r.period,
-                      "doc_type": r.doc_type, "organisation": r.organisation, "date": r.date, "chunks": r.chunks}
+                      "doc_type": r.doc_type, "organisation": r.organisation, "place": r.place, "level": r.level,
+                      "province": r.province, "date": r.date, "chunks": r.chunks,
+                      "origins": {name: getattr(r.origins, name).value for name in r.origins.__slots__}}
                      for r in reports])
         return 0
     if not reports:
         print("文档库为空。用 `report-assistant ingest 路径` 导入报告。")
     for r in reports:
-        print(f"{r.source} #{r.index + 1}  {r.title or '（无标题）'}  年份:{r.years}  计划年份:{r.plan_years}  "
-              f"{r.doc_type}/{r.period or '-'}  {r.organisation or '-'}  {r.date or ''}  文本块:{r.chunks}")
+        o = r.origins
+        print(f"{r.source} #{r.index + 1}  {r.title or '（无标题）'}  年份:{r.years}（{o.years.label}）  "
+              f"计划年份:{r.plan_years}  {r.doc_type}/{r.period or '-'}  {r.organisation or '-'}（{o.organisation.label}）  "
+              f"{r.date or ''}  文本块:{r.chunks}")
     return 0
 
 

@@ -51,7 +51,15 @@ class Origin(StrEnum):
         """Sure values may filter a search; unsure ones only rank (they must never hide an answer)."""
         return self in _SURE_ORIGINS
 
+    @property
+    def label(self) -> str:
+        """As a person reads it: where the value was read."""
+        return _LABELS[self]
 
+
+_LABELS = {Origin.HEADER: "网页信息栏", Origin.NOTICE: "印发通知", Origin.TITLE: "标题", Origin.HEADING: "提纲标题",
+           Origin.SIGNOFF: "落款", Origin.BYLINE: "署名", Origin.OPENING: "开头一句，不确定", Origin.BODY: "正文，不确定",
+           Origin.FILENAME: "文件名，不确定", Origin.INFERRED: "推算，不确定", Origin.NONE: "未知"}
 _SURE_ORIGINS = frozenset({Origin.HEADER, Origin.NOTICE, Origin.TITLE, Origin.HEADING, Origin.SIGNOFF, Origin.BYLINE})
 
 

@@ -46,8 +46,8 @@ class Hit:
     def as_json(self) -> dict:
         c = self.chunk
         return {"rank": self.rank, "source": c.source, "section_path": list(c.section_path), "year": c.year,
-                "years": list(c.years.years), "kind": c.kind.value, "text": c.text, "score": round(self.score, 6),
-                "chunk_id": c.id}
+                "years": list(c.years.years), "years_from": c.years_origin.value, "kind": c.kind.value,
+                "outline_only": c.outline_only, "text": c.text, "score": round(self.score, 6), "chunk_id": c.id}
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,10 @@ def test_remove_files_and_config(tmp_path, capsys):
     code, out, _ = _run(["files", "--data-dir", str(data), "--json"], capsys)
     listing = json.loads(out)
     assert code == 0 and len(listing) == 3 and listing[0]["organisation"] == "清河县卫健委"
+    assert (listing[0]["place"], listing[0]["origins"]["organisation"], listing[0]["origins"]["years"]) == \
+        ("清河县", "signoff", "title")
+    code, out, _ = _run(["files", "--data-dir", str(data)], capsys)
+    assert "年份:2022（标题）" in out and "清河县卫健委（落款）" in out
     name = listing[0]["source"]
     code, out, _ = _run(["remove", "--data-dir", str(data), name], capsys)
     assert code == 0 and name in out

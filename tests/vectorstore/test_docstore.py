@@ -37,3 +37,40 @@ def test_chunks_round_trip_with_metadata(tmp_path, budget):
     assert list(reopened.chunks()) == list(ingested.chunks)
     assert reopened.find_files("a.txt")[0].path == "/r/a.txt"
     assert reopened.file_with_content("sha1").source == "a.txt"
+
+
+SCHEMA_1 = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (path TEXT PRIMARY KEY, source TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,
+    pipeline TEXT NOT NULL, encoding TEXT, warnings TEXT NOT NULL, ingested_at TEXT NOT NULL);
+CREATE TABLE reports (id TEXT PRIMARY KEY, file_path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
+    idx INTEGER NOT NULL, title TEXT, year_start INTEGER, year_end INTEGER, plan_start INTEGER, plan_end INTEGER,
+    period TEXT, doc_type TEXT NOT NULL, organisation TEXT, date TEXT, warnings TEXT NOT NULL);
+CREATE TABLE sections (report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE, ordinal INTEGER NOT NULL,
+    path TEXT NOT NULL, kind TEXT NOT NULL, year_start INTEGER, year_end INTEGER, text TEXT NOT NULL,
+    PRIMARY KEY (report_id, ordinal));
+CREATE TABLE chunks (id TEXT PRIMARY KEY, report_id TEXT NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+    source TEXT NOT NULL, ordinal INTEGER NOT NULL, section_path TEXT NOT NULL, text TEXT NOT NULL,
+    kind TEXT NOT NULL, year_start INTEGER, year_end INTEGER, tokens INTEGER NOT NULL);
+INSERT INTO meta VALUES ('schema_version', '1');
+INSERT INTO files VALUES ('/r/a.txt', 'a.txt', 'sha1', 10, 'v1/conservative-v1/350', 'utf-8', '[]', '2026-11-01');
+INSERT INTO reports VALUES ('r1', '/r/a.txt', 0, '2022年工作总结', 2022, 2022, 2023, 2023, '全年', '总结+计划',
+    '八公山区卫健委', NULL, '[]');
+INSERT INTO chunks VALUES ('c1', 'r1', 'a.txt', 0, '["一、工作"]', '已接种186420剂。', 'achievements', 2022, 2022, 9);
+"""
+
+
+def test_a_store_from_the_previous_version_opens_with_nothing_lost(tmp_path):
+    import sqlite3
+
+    from ingest.model import Origin
+
+    path = tmp_path / "docs.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.executescript(SCHEMA_1)
+    store = DocumentStore(path)
+    [report] = store.reports()
+    assert report.organisation == "八公山区卫健委" and report.place is None and report.origins.years is Origin.NONE
+    [chunk] = store.chunks()
+    assert chunk.text == "已接种186420剂。" and not chunk.years_sure and not chunk.outline_only
+    assert store.file("/r/a.txt").pipeline == "v1/conservative-v1/350"       # differs: the next ingest re-parses
