@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ingest.model import Chunk
 from vectorstore.docstore import DocumentStore
 from vectorstore.indexes import SearchIndex
-from ingest.lexicon import LEVEL_WORDS, PLAN_WORDS, PROBLEM_WORDS, TIME_WORDS
+from ingest.lexicon import LEVEL_WORDS, ORG_SUFFIXES, PLAN_WORDS, PROBLEM_WORDS, TIME_WORDS
 from vectorstore.query import Gazetteer, QueryPlan, understand
 
 MODES = ("hybrid", "lexical", "dense")
@@ -72,12 +72,15 @@ class RetrievalConfig:
     filters: bool = True        # False: metadata only ranks, never excludes (for comparison in evals)
 
 
+_ORG_SUFFIXES = frozenset(ORG_SUFFIXES)
 _PART_WORDS = {"plans": frozenset(PLAN_WORDS), "problems": frozenset(PROBLEM_WORDS)}
 
 
 def metadata_token(token: str, plan: QueryPlan) -> bool:
-    """Years, period and level words (全省, 我区) are applied as filters and boosts, not matched as text."""
-    return (token.isdigit() and int(token) in plan.years) or token in TIME_WORDS or token in LEVEL_WORDS
+    """Years, period, level words (全省, 我区) and organisation suffixes (卫健局) are applied as filters and
+    ranking signals (the organisation through its place), not matched as text."""
+    return ((token.isdigit() and int(token) in plan.years) or token in TIME_WORDS or token in LEVEL_WORDS
+            or token in _ORG_SUFFIXES)
 
 
 def part_words_only(tokens: list[str], plan: QueryPlan) -> bool:
