@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import PurePath
 
 from ingest.frontmatter import byline_organisation
@@ -108,6 +109,7 @@ def is_problem_text(text: str) -> bool:
     return contains_word(text, PROBLEM_WORDS, unless=NOT_PROBLEM_WORDS)
 
 
+@lru_cache(maxsize=4096)
 def classify_heading(title: str) -> SectionKind | None:
     if is_problem_text(title) and not is_plan_text(title):
         return SectionKind.PROBLEMS
@@ -136,6 +138,7 @@ def section_kind(path: tuple[str, ...], default: SectionKind) -> SectionKind:
     return kind if kind is not None else default
 
 
+@lru_cache(maxsize=4096)
 def _part_heading(title: str) -> SectionKind | None:
     marker = match_marker(title)
     if marker is None or marker.style == "shi":
@@ -205,17 +208,17 @@ def organisation(raw: RawReport, file_name: str | None = None) -> tuple[OrgName 
     title_orgs = find_organisations(raw.title) if raw.title else []
     if named := [o for o in title_orgs if has_name(o.place)]:
         return named[0], Origin.TITLE
-    if body := _body_organisation(raw.lines, named=True):
+    mentions = [org for line in raw.lines for org in find_organisations(line)]
+    if body := _body_organisation(mentions, named=True):
         return body, Origin.BODY
     if title_orgs and title_orgs[0].level:
         return title_orgs[0], Origin.TITLE                      # "市卫健委…总结": a level, its place elsewhere
-    return _body_organisation(raw.lines, named=False), Origin.BODY
+    return _body_organisation(mentions, named=False), Origin.BODY
 
 
-def _body_organisation(lines: tuple[str, ...], *, named: bool) -> OrgName | None:
+def _body_organisation(mentions: list[OrgName], *, named: bool) -> OrgName | None:
     """The most frequent mention naming a place (anonymised "XX市" included); or, with `named` false,
     a level-only one written as such ("县卫健局…", not "按照省卫健委…" / "在市卫健委指导下": superiors)."""
-    mentions = [org for line in lines for org in find_organisations(line)]
     if named:
         counts = Counter(org.name for org in mentions if has_name(org.place))
     else:

@@ -21,6 +21,7 @@ _LEVEL = rf"(?:{alternation(PLACE_LEVEL_WORDS)}|[{PLACE_LEVELS}])"
 _COMPONENT = rf"(?:(?:[xX×＊*]{{1,3}}|某|{_HANZI}{{1,8}}?(?={alternation(PLACE_LEVEL_WORDS)})|{_HANZI}{{1,4}}?)?{_LEVEL})"
 _ORG = re.compile(rf"((?:{_COMPONENT})*)({ORG_SUFFIX})")
 _COMPONENTS = re.compile(_COMPONENT)
+_SUFFIX = re.compile(ORG_SUFFIX)
 _NOT_PLACE = re.compile(rf"^{alternation(w for w in NOT_PLACE_WORDS if len(w) > 1)}")
 _NOT_PLACE_CHARS = "".join(w for w in NOT_PLACE_WORDS if len(w) == 1)
 _ETHNIC = re.compile(rf"(?:{alternation(ETHNIC_GROUPS)}族?)+$")
@@ -109,6 +110,8 @@ def _level_only(prefix: str) -> str:
 
 def find_organisations(text: str) -> list[OrgName]:
     """Every health-commission name in `text`, validated."""
+    if not _SUFFIX.search(text):
+        return []                                           # (the full pattern is slow; most lines have no name)
     return [parse_org(m) for m in _ORG.finditer(text)]
 
 
