@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ingest.dates import iso_date
 from ingest.lexicon import BYLINE_TITLES, HEADER_FIELDS, TITLE_WORDS, alternation
 from ingest.model import Frontmatter
 from ingest.outline import match_marker
@@ -24,9 +25,7 @@ _FIELD_SPLIT = re.compile(r"\s*[|｜]\s*")
 _CHROME = re.compile(r"^(?:首页|当前位置|您现在的位置|您的位置).*[>＞»›]|^(?:【[^】]*】\s*)+$|打印本页|关闭窗口|扫一扫|分享到|字体[：:]\s*[大中小]")
 _NOTICE = re.compile(r"^关于(?:印发|转发|下发|发布|公布|报送)(?P<what>.+?)的(?:通知|函|报告)$")
 _QUOTED = re.compile(r"《([^《》]+)》")
-_ADDRESSEE = re.compile(r"^[^。]{2,60}[：:]$")
 _ISSUE_SENTENCE = re.compile(r"印发给你们|现印发|现予印发|现将.{0,60}(?:印发|下发|转发|报送)|请结合实际|请认真贯彻")
-_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|[-./])\s*(\d{1,2})\s*(?:月|[-./])\s*(\d{1,2})\s*日?")
 _TITLE_WORD = re.compile(alternation(TITLE_WORDS))
 _SUBTITLE = re.compile(r"^[—─－-]{1,2}\s*")
 _BYLINE = re.compile(rf"^(?:作者[：:]\s*|文[/／]\s*)?(?P<org>.+?)(?:党组|党委)?{alternation(BYLINE_TITLES)}"
@@ -48,15 +47,6 @@ class Notice:
     title: str                        # "关于印发《…》的通知"
     issuer: str | None
     issued: str | None                # ISO date
-
-
-def iso_date(text: str) -> str | None:
-    """"2023-02-10", "2023年2月10日", "2023.02.10" → "2023-02-10"."""
-    m = _DATE.search(text)
-    if not m:
-        return None
-    year, month, day = (int(g) for g in m.groups())
-    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 # --- portal pages -----------------------------------------------------------------------------------

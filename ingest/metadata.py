@@ -13,6 +13,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import PurePath
 
+from ingest.dates import iso_date, number, parse_year
 from ingest.frontmatter import byline_organisation
 from ingest.lexicon import (
     ACHIEVEMENT_WORDS, CN_YEAR_DIGITS, FIVE_YEAR_PLANS, NOT_PLAN_WORDS, NOT_PROBLEM_WORDS, PLACEHOLDER_YEAR,
@@ -20,7 +21,7 @@ from ingest.lexicon import (
     contains_word,
 )
 from ingest.model import DocType, MetaOrigins, Origin, Period, RawReport, ReportMeta, Section, SectionKind, YearSpan
-from ingest.outline import chinese_to_int, match_marker
+from ingest.outline import match_marker
 from ingest.places import (
     OrgName, body_level, find_organisations, has_name, level_of, organisation_line, province_of, suffix_of,
     title_place,
@@ -32,20 +33,10 @@ _SINCE = re.compile(rf"({YEAR})\s*年\s*(?:以来|至今)")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 _NEXT_N = re.compile(r"(?:未来|今后)\s*([一二三四五六七八九十\d]{1,2})\s*年")
 _TITLE_JOIN = re.compile(r"(?<=[总结情况述])\s*(?:与|和|及|暨|并|、)\s*")
-_DATE = re.compile(rf"(\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月"
-                   r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
 _MONTH = re.compile(rf"(\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月")
 _ACHIEVEMENT = re.compile(alternation(ACHIEVEMENT_WORDS))
 _PROBLEM_PART = re.compile(PROBLEM_PART_HEADING)
 _PLAN_PART = re.compile(PLAN_PART_HEADING)
-
-
-def parse_year(token: str) -> int | None:
-    """'2021' → 2021, '二〇二一' → 2021."""
-    if token.isdigit():
-        return int(token)
-    digits = "".join(str("〇一二三四五六七八九".index(c)) if c != "零" else "0" for c in token if c in CN_YEAR_DIGITS)
-    return int(digits) if len(digits) == 4 else None
 
 
 def years_in(text: str, *, anchor: int | None = None) -> YearSpan:
@@ -65,7 +56,7 @@ def years_in(text: str, *, anchor: int | None = None) -> YearSpan:
         if f"{name}规划" in text or f"“{name}”" in text:
             return YearSpan(start, end)
     if (m := _NEXT_N.search(text)) and anchor:
-        n = int(m.group(1)) if m.group(1).isdigit() else chinese_to_int(m.group(1))
+        n = number(m.group(1))
         return YearSpan(anchor + 1, anchor + (n or 1))
     if anchor and re.search(r"明年|下一年|来年", text):
         return YearSpan(anchor + 1)
@@ -247,14 +238,7 @@ def complete_place(org: OrgName | None, raw: RawReport, file_name: str | None) -
 # --- dates ---------------------------------------------------------------------------------------------
 
 def report_date(signoff: tuple[str, ...], title: str | None) -> str | None:
-    for text in (*signoff, title or ""):
-        if m := _DATE.search(text):
-            year = parse_year(m.group(1))
-            month = int(m.group(2)) if m.group(2).isdigit() else chinese_to_int(m.group(2))
-            day = int(m.group(3)) if m.group(3).isdigit() else chinese_to_int(m.group(3))
-            if year and month and day and 1 <= month <= 12 and 1 <= day <= 31:
-                return f"{year:04d}-{month:02d}-{day:02d}"
-    return None
+    return next((date for text in (*signoff, title or "") if (date := iso_date(text))), None)
 
 
 def _dated(raw: RawReport) -> tuple[str | None, Origin]:
@@ -266,8 +250,7 @@ def _dated(raw: RawReport) -> tuple[str | None, Origin]:
         return date, Origin.TITLE
     for line in raw.signoff:                               # "2023年12月": a month is enough to anchor 今年
         if m := _MONTH.search(line):
-            year, month = parse_year(m.group(1)), m.group(2)
-            month = int(month) if month.isdigit() else chinese_to_int(month)
+            year, month = parse_year(m.group(1)), number(m.group(2))
             if year and month and 1 <= month <= 12:
                 return f"{year:04d}-{month:02d}", Origin.SIGNOFF
     return None, Origin.NONE

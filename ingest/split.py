@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.frontmatter import drop_chrome, iso_date, read_portal_header, take_byline, take_title, unwrap_notice
+from ingest.dates import iso_date
+from ingest.frontmatter import drop_chrome, read_portal_header, take_byline, take_title, unwrap_notice
 from ingest.lexicon import ORG_SUFFIX, TOC_WORDS
 from ingest.model import Frontmatter, Origin, RawReport
 from ingest.outline import clean_line, heading_only

@@ -11,7 +11,8 @@ from ingest.lexicon import (
     DOCUMENT_QUESTION_WORDS, LEVEL_WORDS, NOT_PLAN_WORDS, PERIODS, PLAN_QUESTION_VERB, PLAN_QUESTION_WORDS, PROVINCES,
     RELATIVE_YEARS, contains_word,
 )
-from ingest.metadata import is_plan_text, is_problem_text, parse_year
+from ingest.dates import parse_year
+from ingest.metadata import is_plan_text, is_problem_text
 from ingest.places import level_words_in, place_keys
 
 MAX_QUERY_CHARS = 500

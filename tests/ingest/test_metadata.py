@@ -1,7 +1,8 @@
 import pytest
 
+from ingest.dates import iso_date, parse_year
 from ingest.metadata import (
-    doc_type, organisation, parse_year, period, report_date, report_meta, section_kind, title_years, years_in,
+    doc_type, organisation, period, report_date, report_meta, section_kind, title_years, years_in,
 )
 from ingest.model import DocType, Frontmatter, Origin, Period, RawReport, SectionKind, YearSpan
 
@@ -124,3 +125,8 @@ def test_report_date():
     assert report_date(("八公山区卫健委", "2021年9月22日"), None) == "2021-09-22"
     assert report_date(("二〇二三年十二月二十日",), None) == "2023-12-20"
     assert report_date((), "工作总结") is None
+
+
+def test_dates_in_every_written_form():
+    assert iso_date("成文日期：2023-02-10") == "2023-02-10" and iso_date("2023.2.8") == "2023-02-08"
+    assert iso_date("二〇二三年十二月二十日") == "2023-12-20" and iso_date("2023年13月1日") is None
