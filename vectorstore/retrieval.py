@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ingest.lexicon import LEVEL_WORDS, ORG_SUFFIXES, PLAN_WORDS, PROBLEM_WORDS, TIME_WORDS
 from ingest.model import Chunk
 from vectorstore.docstore import DocumentStore
 from vectorstore.indexes import SearchIndex
-from ingest.lexicon import LEVEL_WORDS, ORG_SUFFIXES, PLAN_WORDS, PROBLEM_WORDS, TIME_WORDS
 from vectorstore.query import Gazetteer, QueryPlan, understand
 
 MODES = ("hybrid", "lexical", "dense")
-# Ranking signals, as shares added to (or taken from) a chunk's fused score.
+# Ranking signals: each multiplies a chunk's fused score by (1 + its value).
 EXACT_YEAR_BOOST = 0.3      # a chunk about exactly the asked year beats one whose range merely covers it
 UNKNOWN_YEAR = -0.2         # year unknown: kept, after the chunks known to be about the asked year
 OTHER_YEAR = -0.4           # an unsure year that is not the asked one (a sure one is filtered out)
