@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass
 
 from ingest.lexicon import (
-    ACTUAL_WORDS, DOCUMENT_QUESTION_WORDS, FIGURE_UNITS, GENERIC_PARTS, MEASURE_QUESTIONS, PERSON_SUFFIXES,
+    ACTUAL_WORDS, DOCUMENT_QUESTION_WORDS, FIGURE_UNITS, GENERIC_PARTS, MEASURE_NOUNS, MEASURE_QUESTIONS, PERSON_SUFFIXES,
     ORG_SUFFIXES, PLAN_QUESTION_WORDS, PLAN_WORDS, PROBLEM_WORDS, QUESTION_WORDS, RELATIVE_YEARS, SUBGROUP_WORDS,
     TIME_WORDS,
     TITLE_WORDS, WHO_WORDS, alternation,
 )
+from ingest.dates import DATE_MENTION
 from ingest.model import Chunk
 
 MIN_COVERAGE = 0.6          # share of the question's concepts (by weight) the passage must hold
@@ -30,14 +31,13 @@ CLAUSE_COVERAGE = 0.5       # ... and the clause that names it, where its figure
 _MEASURES = {name: re.compile(pattern) for name, pattern in MEASURE_QUESTIONS.items()}
 _UNITS = {name: re.compile(rf"\d(?:[\d.,，]*\d)?(?:\s*[万亿千])?\s*{pattern}") for name, pattern in FIGURE_UNITS.items()}
 _LABEL_UNITS = {name: re.compile(rf"[（(]\s*{pattern}\s*[）)]") for name, pattern in FIGURE_UNITS.items()}  # 婴儿死亡率（‰）
-_DATE = re.compile(r"\d{1,4}\s*年\s*\d{1,2}\s*月|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{2}-\d{2}")
 _CLAUSES = re.compile(r"[^，,；;。！？!?]+")
 _FILLER = frozenset(QUESTION_WORDS) | TIME_WORDS | frozenset(PLAN_WORDS) | frozenset(PROBLEM_WORDS) \
     | frozenset(DOCUMENT_QUESTION_WORDS) | frozenset(PLAN_QUESTION_WORDS) | frozenset(TITLE_WORDS) | frozenset(ORG_SUFFIXES)
-_MEASURE_WORDS = re.compile(alternation(("剂次", "人次", "人数", "个数", "数量", "总数", "次数", "金额", "比例", "占比",
-                                         "规模", "总量", "数目", "水平", "多少", "几")) + "$")
+_MEASURE_NOUN = re.compile(alternation(MEASURE_NOUNS))
+_MEASURE_SUFFIX = re.compile(alternation((*MEASURE_NOUNS, "多少", "几")) + "$")    # 采样人数 → 采样
 _UNIT_WORD = re.compile(f"^(?:{'|'.join(FIGURE_UNITS.values())})$")
-_ASKING = re.compile(r"^(?:多少|几)[\u4e00-\u9fff]{0,2}$")        # 几名, 几辆, 多少家: the measure, not a thing
+_ASKING = re.compile(r"^(?:多少|几|哪)[\u4e00-\u9fff]{0,2}$")     # 几名, 多少家, 哪天: the question, not a thing
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +126,7 @@ def read_question(question: str, *, synonyms, words, not_content: set[str]) -> A
             concepts.append((text.index(word), Concept((word, *[w for w in group if w != word]), weight)))
             text = text.replace(word, " " * len(word))
     for position, left, glue, word in _content_words(text, words):
-        word = _MEASURE_WORDS.sub("", word)
+        word = _MEASURE_SUFFIX.sub("", word)
         if len(word) >= 3 and word.endswith("数"):
             word = word[:-1]                                # 床位数: the count of 床位
         if (len(word) >= 2 or (word and not left and not glue)) and word not in _FILLER and not word.isdigit() \
@@ -134,17 +134,17 @@ def read_question(question: str, *, synonyms, words, not_content: set[str]) -> A
             concepts.append((position, Concept((word,), _weight(word), glue, left)))
     concepts.sort(key=lambda item: item[0])
     measures = frozenset(name for name, pattern in _MEASURES.items() if pattern.search(question))
-    measure_word = next((m.group(0) for m in [_MEASURE_WORDS.search(question)]
-                         if m and len(m.group(0)) > 1 and m.group(0) != "多少"), None)
+    measure_word = next((m.group(0) for m in [_MEASURE_NOUN.search(question)] if m), None)
     return Asked(tuple(c for _, c in concepts), measures, any(w in question for w in ACTUAL_WORDS),
                  any(w in question for w in WHO_WORDS), measure_word,
-                 several=len(measures) > 1 or bool(re.search(r"[，,；;和及]", question.strip("？?。"))))
+                 several=len(measures) > 1 or bool(re.search(r"[，,；;、]", question.strip("？?。")))
+                 or any(w in ("和", "及", "以及", "与") for w in words(question)))    # 和 as a word, not in 普及率
 
 
 def _content_words(text: str, words) -> list[tuple[int, str, str, str]]:
     """(position, previous word, glue, word): a name the dictionary lacks comes out as 顾 + 集镇 or
     特惠 + 保 + 理赔; its single characters are kept as glue for the report text to place. The
-    classifier after 多少 / 几 (多少支, 几个) belongs to the measure, not to the next word."""
+    classifier after 多少 / 几 / 哪 (多少支, 几个, 哪天) belongs to the question, not to the next word."""
     out: list[tuple[int, str, str, str]] = []
     glue, left, cursor, asking = "", "", 0, False
     for word in words(text):
@@ -160,7 +160,7 @@ def _content_words(text: str, words) -> list[tuple[int, str, str, str]]:
         if asking and _UNIT_WORD.match(word):
             asking = False
             continue                                        # 多少分钟, 几万元: the measure's unit
-        asking = word in ("多少", "几") or bool(_ASKING.match(word))
+        asking = word in ("多少", "几", "哪") or bool(_ASKING.match(word))
         if asking or word in _FILLER or not word.strip():
             glue, left = "", ""
             continue
@@ -205,7 +205,7 @@ def judge(asked: Asked, sentence: str, heading: str, parts, *, before: str = "",
 def _holds_measure(asked: Asked, sentence: str, parts) -> bool:
     """A figure of an asked measure in the clause naming the measured thing or the two after it (or
     anywhere in the sentence when only its heading names the thing)."""
-    patterns = [_DATE if m == "date" else _UNITS[m] for m in sorted(asked.measures)]
+    patterns = [DATE_MENTION if m == "date" else _UNITS[m] for m in sorted(asked.measures)]
     head = asked.head
     if head is not None and "count" in asked.measures and head.words[0][-1] in PERSON_SUFFIXES:
         patterns.append(_UNITS["person"])                   # 几个博士: 48名
@@ -245,12 +245,12 @@ def in_scope(chunk: Chunk, report, *, places: frozenset[str], year: int | None, 
     origins = getattr(report, "origins", None)
     if places and origins is not None and origins.place.sure and report.place and report.place not in places:
         return False
-    if year is not None and chunk.years.known and year not in chunk.years.years and not states_year(sentence, year, chunk):
+    if year is not None and chunk.years.known and year not in chunk.years.years and not names_year(sentence, year, chunk):
         return False
     return True
 
 
-def states_year(sentence: str, year: int, chunk: Chunk) -> bool:
+def names_year(sentence: str, year: int, chunk: Chunk) -> bool:
     """The sentence names `year`: outright, or relative to its passage's year (a 2020 report's 去年 is 2019)."""
     if str(year) in sentence:
         return True

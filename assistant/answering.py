@@ -17,6 +17,7 @@ from assistant.answer_model import Answer, Citation
 from assistant.extractive import extractive_answer
 from assistant.llm import ChatModel, LLMUnavailable
 from assistant.numbers import unverified
+from ingest.lexicon import NOT_FOUND
 from ingest.chunking import TokenBudget
 from prompts.render import Passage, answer_messages, condense_messages
 from vectorstore.retrieval import HybridRetriever, SearchResult
@@ -140,7 +141,7 @@ class Answerer:
         citations = [Citation(n, state["passages"][n - 1][0].chunk, getattr(state["passages"][n - 1][1], "title", None),
                               getattr(state["passages"][n - 1][1], "organisation", None), state["passages"][n - 1][0].chunk.text)
                      for n in cited]
-        return Answer(text=text, mode="llm", citations=citations)
+        return Answer(text=text, mode="llm", citations=citations, found=not text.startswith(NOT_FOUND))
 
     def _verify(self, state: dict) -> Answer:
         notes = state["notes"]

@@ -182,7 +182,7 @@ def cmd_files(args: argparse.Namespace, settings) -> int:
                       "years": list(r.years.years), "plan_years": list(r.plan_years.years), "period": r.period,
                       "doc_type": r.doc_type, "organisation": r.organisation, "place": r.place, "level": r.level,
                       "province": r.province, "date": r.date, "chunks": r.chunks,
-                      "origins": {name: getattr(r.origins, name).value for name in r.origins.__slots__}}
+                      "origins": r.origins.as_dict()}
                      for r in reports])
         return 0
     if not reports:
@@ -190,7 +190,8 @@ def cmd_files(args: argparse.Namespace, settings) -> int:
     for r in reports:
         o = r.origins
         print(f"{r.source} #{r.index + 1}  {r.title or '（无标题）'}  年份:{r.years}（{o.years.label}）  "
-              f"计划年份:{r.plan_years}  {r.doc_type}/{r.period or '-'}  {r.organisation or '-'}（{o.organisation.label}）  "
+              f"计划年份:{r.plan_years}（{o.plan_years.label}）  {r.doc_type}/{r.period or '-'}  "
+              f"{r.organisation or '-'}（{o.organisation.label}）  地区:{r.place or '-'}（{o.place.label}）  "
               f"{r.date or ''}  文本块:{r.chunks}")
     return 0
 

@@ -15,16 +15,17 @@ from assistant.answer_model import Answer, Citation
 from assistant.answerability import Asked, Verdict, about_a_subgroup, in_scope, judge, read_question
 from assistant.numbers import figures
 from ingest.chunking import split_sentences
+from ingest.lexicon import FIGURE_UNITS, NOT_FOUND, NUMERIC_QUESTION_WORDS, alternation
 from ingest.model import SectionKind
 from ingest.outline import match_marker
 from vectorstore.retrieval import Hit, SearchResult, metadata_token
 
-NUMERIC_QUESTION = re.compile(r"多少|几|率|数|比例|金额|剂次|人次|投资|资金|占比|规模|完成|达到|提升|增长|下降|面积|床位|进展|成效")
+NUMERIC_QUESTION = re.compile(alternation(NUMERIC_QUESTION_WORDS))
 _CONTINUATION = re.compile(r"^(目前|其中|截至目前|截至|截止|共|累计|全年|已|现已|总计)")
 _QUALIFIER = re.compile(r"^(截至|截止|截止到|到|至|年初至|今年以来|全年|上半年|下半年)[^，,。；]{0,16}[，,]")
 _CLAUSE = re.compile(r"[^，,；;：:]+[，,；;：:]?")
 _TABLE_RULE = re.compile(r"^[\s|:：\-—]+$")          # "|---|---|" under a Markdown table's header
-_MEASURE = re.compile(r"\d\s*[个剂人次例名张户份辆间套管家所座台项条天岁批支床元万亿%‰％]")
+_MEASURE = re.compile(rf"\d\s*(?:{'|'.join(FIGURE_UNITS.values())})")
 MAX_ANSWER_CHARS = 160
 PART_PREFERENCE = 0.5        # in sentence score units (a matched question word counts 1.0)
 NEAREST_COVERAGE = 0.5      # a declined answer quotes the nearest sentence only when it shares this much
@@ -111,15 +112,20 @@ def _candidates(q: _Question, reports: dict) -> tuple[list[Candidate], Candidate
         if hit.chunk.kind is SectionKind.DOCUMENT and "document" not in plan.kinds:
             continue                                       # 文号 and dates answer only questions about them
         report = reports.get(hit.chunk.report_id)
-        for candidate in _ranked_units(hit, q):
-            if nearest is None or candidate.score > nearest.score:
-                nearest = candidate
-            if not candidate.verdict.ok or not in_scope(hit.chunk, report, places=plan.places,
-                                                        year=plan.year_filter, sentence=candidate.sentence):
+        ranked = _ranked_units(hit, q)
+        for candidate in ranked:
+            why = candidate.verdict.reason
+            if not why and not in_scope(hit.chunk, report, places=plan.places, year=plan.year_filter,
+                                        sentence=candidate.sentence):
+                why = "不是所问的年份或地区"
+            elif not why and q.asked.actual and hit.chunk.kind is SectionKind.PLANS:
+                why = "是计划目标，不是实际完成"           # "实际完成多少": a target is no answer
+            if why:
+                if nearest is None or candidate.score > nearest.score:
+                    nearest = Candidate(hit, candidate.sentence, candidate.score,
+                                        Verdict(False, candidate.verdict.coverage, why))
                 continue
-            if q.asked.actual and hit.chunk.kind is SectionKind.PLANS:
-                continue                                   # "实际完成多少": a target is no answer
-            found.append(_with_runner_up(candidate, hit, q))
+            found.append(_with_runner_up(candidate, ranked, q))
             break
     found.sort(key=lambda c: -c.score)
     return found, nearest
@@ -187,12 +193,14 @@ def _part_preference(hit: Hit, q: _Question) -> float:
     return -PART_PREFERENCE if kind == "plans" and not q.result.plan.kinds else 0.0
 
 
-def _with_runner_up(best: Candidate, hit: Hit, q: _Question) -> Candidate:
-    """A close runner-up of the same passage with figures of its own, for what the best one lacks."""
+def _with_runner_up(best: Candidate, ranked: list[Candidate], q: _Question) -> Candidate:
+    """A close runner-up of the same passage (`ranked`: its units) with figures of its own, for what the
+    best one lacks."""
     if not q.numeric:
         return best
+    hit = best.hit
     covered = {t for t in q.weights if t in best.sentence}
-    for other in [c for c in _ranked_units(hit, q) if c.sentence != best.sentence][:2]:
+    for other in [c for c in ranked if c.sentence != best.sentence][:2]:
         adds = {t for t in q.weights if len(t) > 1 and t in other.sentence} - covered
         if adds and other.verdict.ok and _has_real_figure(other.sentence) \
                 and other.sentence not in best.sentence and best.sentence not in other.sentence \
@@ -306,11 +314,10 @@ def _only_its_heading(text: str, chunk) -> bool:
 
 def _not_found(q: _Question, nearest: Candidate | None, reports: dict, notes: list[str]) -> Answer:
     """"资料中未找到", with the nearest material: the closest sentence (said to be no answer) and reports."""
-    text = "资料中未找到与这个问题直接相关的内容。"
+    text = f"{NOT_FOUND}与这个问题直接相关的内容。"
     citations: list[Citation] = []
     if nearest is not None and nearest.verdict.coverage >= NEAREST_COVERAGE:
-        why = nearest.verdict.reason or "不是所问的年份或地区"
-        text += f"最接近的内容（{why}）：{_trim(nearest.sentence, q.weights)}[1]"
+        text += f"最接近的内容（{nearest.verdict.reason}）：{_trim(nearest.sentence, q.weights)}[1]"
         citations.append(_citation(1, nearest, reports))
     else:
         closest = []

@@ -233,6 +233,8 @@ def gate(doc: dict, *, min_recall: float | None, min_mrr: float | None, min_gain
     answers = doc.get("answers") or {}
     if min_answers is not None and answers.get("answer_contains", 0.0) < min_answers:
         failures.append(f"回答含预期内容的比例 {answers.get('answer_contains', 0.0):.3f} < {min_answers}")
-    if min_declined is not None and answers.get("unanswerable") and answers["declined"] < min_declined:
+    if min_declined is not None and not answers.get("unanswerable"):
+        failures.append("--min-declined 需要评测集中有 unanswerable 题，且评测回答（不要用 --no-answers）")
+    elif min_declined is not None and answers["declined"] < min_declined:
         failures.append(f"无答案问题正确回答“未找到”的比例 {answers['declined']:.3f} < {min_declined}")
     return failures

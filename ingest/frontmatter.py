@@ -22,8 +22,11 @@ from ingest.places import OrgName, find_organisations, organisation_line
 
 _FIELD = re.compile(rf"(?:^|(?<=[|｜\s]))({alternation(HEADER_FIELDS)})\s*[：:]\s*")
 _FIELD_SPLIT = re.compile(r"\s*[|｜]\s*")
-_CHROME = re.compile(r"^(?:首页|当前位置|您现在的位置|您的位置).*[>＞»›]|^(?:【[^】]*】\s*)+$|打印本页|关闭窗口|扫一扫|分享到|字体[：:]\s*[大中小]")
+_CHROME = re.compile(r"^(?:首页|当前位置|您现在的位置|您的位置).*[>＞»›]"
+                     r"|^(?:【[^】]*】\s*){2,}$|^[【\[]?(?:打印本页|关闭窗口|扫一扫在手机打开当前页|分享到)[】\]]?|字体[：:]\s*大\s*中\s*小")
+CHROME_LINES = 8        # page chrome stands above or below the text, never inside it
 _NOTICE = re.compile(r"^关于(?:印发|转发|下发|发布|公布|报送)(?P<what>.+?)的(?:通知|函|报告)$")
+SIGNOFF_LINES = 3       # a notice never ends at the file's own sign-off
 _QUOTED = re.compile(r"《([^《》]+)》")
 _ISSUE_SENTENCE = re.compile(r"印发给你们|现印发|现予印发|现将.{0,60}(?:印发|下发|转发|报送)|请结合实际|请认真贯彻")
 _TITLE_WORD = re.compile(alternation(TITLE_WORDS))
@@ -52,8 +55,11 @@ class Notice:
 # --- portal pages -----------------------------------------------------------------------------------
 
 def drop_chrome(lines: list[str]) -> list[str]:
-    """Breadcrumbs and page buttons ("首页 > 政务公开 > …", "【字体：大 中 小】【打印本页】")."""
-    return [line for line in lines if not _CHROME.search(line)]
+    """Breadcrumbs and page buttons ("首页 > 政务公开 > …", "【字体：大 中 小】【打印本页】") among the first
+    and last lines; a sentence mentioning 扫一扫 or a 【典型经验】 label in the body stays."""
+    edge = set(range(min(CHROME_LINES, len(lines)))) | set(range(max(0, len(lines) - CHROME_LINES), len(lines)))
+    return [line for i, line in enumerate(lines)
+            if not (i in edge and len(line) <= 60 and "。" not in line and _CHROME.search(line))]
 
 
 def read_portal_header(lines: list[str]) -> tuple[tuple[tuple[str, str], ...], list[str]]:
@@ -63,13 +69,21 @@ def read_portal_header(lines: list[str]) -> tuple[tuple[tuple[str, str], ...], l
     if start is None:
         return (), lines
     end = start + 1
-    while end < len(lines) and (_FIELD.match(lines[end])
-                                or (_ends_with_empty_field(lines[end - 1]) and not match_marker(lines[end]))):
+    while end < len(lines) and (_FIELD.match(lines[end]) or _value_of_empty_field(lines, end)):
         end += 1            # a field line, or the value of a field that stood alone on the line before
     fields = _parse_fields(" | ".join(lines[start:end]))
     if len(fields) < 2:
         return (), lines
     return fields, lines[:start] + lines[end:]
+
+
+def _value_of_empty_field(lines: list[str], i: int) -> bool:
+    """Line i holds the value of a field left empty on the line before — unless it is the report's title
+    under a trailing empty field ("主题词：" then "2022年工作总结"): a value is followed by more fields."""
+    if not _ends_with_empty_field(lines[i - 1]) or match_marker(lines[i]):
+        return False
+    followed = i + 1 < len(lines) and bool(_FIELD.match(lines[i + 1]))
+    return followed or not looks_like_title(lines[i])
 
 
 def _ends_with_empty_field(line: str) -> bool:
@@ -118,6 +132,8 @@ def unwrap_notice(lines: list[str], header_title: str | None = None) -> tuple[No
     issuer, issued = _notice_signature(lines[start:body_start])
     notice = Notice(notice_title, issuer, issued)
     if not found:
+        if body_start >= len(lines) - SIGNOFF_LINES:
+            return None, [Document(None, False, lines)]      # "关于报送…的报告" that is itself the report
         return notice, [Document(titles[0], True, lines[body_start:])]
     documents = []
     for (i, title), following in zip(found, found[1:] + [(len(lines), None)]):

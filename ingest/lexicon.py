@@ -69,6 +69,8 @@ NOT_PROBLEM_WORDS = ("问题隐患", "隐患问题", "发现问题", "排查问�
 # A question asks about plans when it uses these (besides the part words): 明年做什么, 将要开展, 力争,
 # or 要/将 before a verb ("要新建几个", "将达到多少"; not 主要, 需要, 要求).
 PLAN_QUESTION_WORDS = ("明年", "今后", "未来", "将要", "准备", "目标", "力争", "确保", "预期")
+# A report speaking of its own year without naming it ("今年以来", "一年来").
+THIS_YEAR_WORDS = ("今年", "本年", "一年来")
 PLAN_QUESTION_VERB = r"(?<![主需重必只纪摘概简])[要将](?=[新达建实开完提扩组增推创引培启争把全再继力持])"
 # A deeper heading that is itself the name of a part ("（九）存在的问题", "（十）2022年工作思路"), as opposed
 # to one that merely uses a part word ("（二）资金安排和使用情况", "（六）补短板，强弱项").
@@ -79,8 +81,8 @@ PLAN_PART_HEADING = (rf"^(?:{YEAR}年度?|明年|今后|下半年|下一步|下�
                      r"(?:计划|打算|思路|安排|谋划|重点|要点|展望|目标任务|目标|措施)$"
                      r"|^(?:主要)?工作(?:计划|打算|思路|安排|谋划|要点)$")
 # A question about the document itself: its 文号, issuer, dates, author.
-DOCUMENT_QUESTION_WORDS = ("文号", "发文", "发布", "印发", "成文", "作者", "谁写", "署名", "落款", "索引号", "哪天", "什么时候",
-                           "日期", "什么文件", "哪个文件", "发布机构", "哪个单位")
+DOCUMENT_QUESTION_WORDS = ("文号", "发文", "印发", "成文", "作者", "谁写", "署名", "落款", "索引号", "哪天发布", "什么时候发布",
+                           "发布日期", "发布时间", "哪天出的", "什么时候出的", "什么文件", "哪个文件", "发布机构", "哪个单位")
 TITLE_WORDS = ("总结", "计划", "报告", "要点", "谋划", "打算", "汇报", "情况", "思路", "述职", "综述", "安排")
 PART_TITLE_WORDS = ("总结", "计划", "谋划", "打算", "思路", "问题", "不足", "建议", "要点", "安排", "展望")
 
@@ -108,6 +110,13 @@ QUESTION_WORDS = ("多少", "几", "几个", "哪些", "哪个", "什么", "怎�
                   "截至", "截止", "年底", "月底", "年初", "报告", "分别", "单位", "时候", "那份", "那个", "这个", "哪家")
 # "谁 / 叫什么名字": a person is asked for; only a passage naming the role asked about can answer.
 WHO_WORDS = ("谁", "名字", "姓名", "哪位")
+# A question that wants a figure even without 多少 ("产前筛查率", "2022年投资").
+NUMERIC_QUESTION_WORDS = ("多少", "几", "率", "数", "比例", "金额", "剂次", "人次", "投资", "资金", "占比", "规模", "完成", "达到",
+                          "提升", "增长", "下降", "面积", "床位", "进展", "成效")
+# Nouns naming a measure, not a thing measured ("采样人数", "投资金额"): the figure answers them.
+MEASURE_NOUNS = ("剂次", "人次", "人数", "个数", "数量", "总数", "次数", "金额", "比例", "占比", "规模", "总量", "数目", "水平")
+# How an answer says the library does not hold the answer (the extractive answerer and the LLM prompt alike).
+NOT_FOUND = "资料中未找到"
 # "实际完成多少": the question wants what was done, not what was planned.
 ACTUAL_WORDS = ("实际", "实际完成", "完成了", "已完成", "做到了")
 # The measure a question asks for, by what it says (class -> pattern over the question), and the

@@ -13,12 +13,12 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import PurePath
 
-from ingest.dates import iso_date, number, parse_year
+from ingest.dates import iso_date, number, parse_year, year_month
 from ingest.frontmatter import byline_organisation
 from ingest.lexicon import (
     ACHIEVEMENT_WORDS, CN_YEAR_DIGITS, FIVE_YEAR_PLANS, NOT_PLAN_WORDS, NOT_PROBLEM_WORDS, PLACEHOLDER_YEAR,
-    PLAN_PART_HEADING, PLAN_WORDS, PROBLEM_PART_HEADING, PROBLEM_WORDS, SUGGESTION_WORDS, YEAR, alternation,
-    contains_word,
+    PLAN_PART_HEADING, PLAN_WORDS, PROBLEM_PART_HEADING, PROBLEM_WORDS, RELATIVE_YEARS, SUGGESTION_WORDS, THIS_YEAR_WORDS,
+    YEAR, alternation, contains_word,
 )
 from ingest.model import DocType, MetaOrigins, Origin, Period, RawReport, ReportMeta, Section, SectionKind, YearSpan
 from ingest.outline import match_marker
@@ -33,7 +33,6 @@ _SINCE = re.compile(rf"({YEAR})\s*年\s*(?:以来|至今)")
 _RANGE = re.compile(r"((?:19|20)\d{2})\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 _NEXT_N = re.compile(r"(?:未来|今后)\s*([一二三四五六七八九十\d]{1,2})\s*年")
 _TITLE_JOIN = re.compile(r"(?<=[总结情况述])\s*(?:与|和|及|暨|并|、)\s*")
-_MONTH = re.compile(rf"(\d{{4}}|[{CN_YEAR_DIGITS}]{{4}})\s*年\s*(\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*月")
 _ACHIEVEMENT = re.compile(alternation(ACHIEVEMENT_WORDS))
 _PROBLEM_PART = re.compile(PROBLEM_PART_HEADING)
 _PLAN_PART = re.compile(PLAN_PART_HEADING)
@@ -58,7 +57,7 @@ def years_in(text: str, *, anchor: int | None = None) -> YearSpan:
     if (m := _NEXT_N.search(text)) and anchor:
         n = number(m.group(1))
         return YearSpan(anchor + 1, anchor + (n or 1))
-    if anchor and re.search(r"明年|下一年|来年", text):
+    if anchor and any(word in text for word, offset in RELATIVE_YEARS.items() if offset == 1):
         return YearSpan(anchor + 1)
     years = [y for y in (parse_year(t) for t in _YEAR.findall(text)) if y and 1990 <= y <= 2100]
     if years:
@@ -245,14 +244,13 @@ def _dated(raw: RawReport) -> tuple[str | None, Origin]:
     if date := report_date(raw.signoff, None):
         return date, Origin.SIGNOFF
     if raw.front.issued:
-        return raw.front.issued, Origin.HEADER if raw.front.fields else Origin.NOTICE
+        in_header = any(raw.front.field(name) for name in ("成文日期", "发布日期", "公开日期", "发布时间"))
+        return raw.front.issued, Origin.HEADER if in_header else Origin.NOTICE
     if date := report_date((), raw.title):
         return date, Origin.TITLE
     for line in raw.signoff:                               # "2023年12月": a month is enough to anchor 今年
-        if m := _MONTH.search(line):
-            year, month = parse_year(m.group(1)), number(m.group(2))
-            if year and month and 1 <= month <= 12:
-                return f"{year:04d}-{month:02d}", Origin.SIGNOFF
+        if month := year_month(line):
+            return month, Origin.SIGNOFF
     return None, Origin.NONE
 
 
@@ -314,7 +312,7 @@ def _unsure_years(raw: RawReport, file_name: str | None, date: str | None, ancho
 
 
 def _mentions_this_year(lines: tuple[str, ...]) -> bool:
-    return any(word in line for line in lines[:8] for word in ("今年", "本年", "一年来"))
+    return any(word in line for line in lines[:8] for word in THIS_YEAR_WORDS)
 
 
 def _opening_years(body: tuple[str, ...] | list[str]) -> YearSpan:

@@ -165,6 +165,9 @@ class MetaOrigins:
     province: Origin = Origin.NONE
     date: Origin = Origin.NONE
 
+    def as_dict(self) -> dict[str, str]:
+        return {name: getattr(self, name).value for name in self.__slots__}
+
 
 @dataclass(frozen=True, slots=True)
 class ReportMeta:

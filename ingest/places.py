@@ -70,7 +70,7 @@ def _strip_leading_word(component: str) -> str:
             component = stripped
             continue
         rest = component[1:]
-        if component[:1] in _NOT_PLACE_CHARS and not component.startswith(PROVINCES) and (
+        if component[:1] in _NOT_PLACE_CHARS and not province_named(component) and (
                 rest in LEVEL_WORDS or len(_LEVEL_SUFFIX.sub("", rest)) in (0, 2, 3, 4)):
             component = rest
             continue
@@ -146,8 +146,22 @@ def place_keys(place: str) -> set[str]:
             keys.add(short)                                 # 红河哈尼族彝族自治州 → 红河, 红河州
             if component[-1] in "州县旗":
                 keys.add(short + component[-1])
-    keys |= {p for p in PROVINCES if place.startswith(p)}
+    if province := province_named(place):
+        keys.add(province)
     return keys
+
+
+def province_named(place: str | None) -> str | None:
+    """The province a place string starts with: "浙江省绍兴市" → 浙江, "广西壮族自治区" → 广西; not
+    "海南藏族自治州" (in 青海) or "河南蒙古族自治县" (in 青海): only a provincial-level first component counts."""
+    components = split_place(place) if place else []
+    if not components:
+        return None
+    first = components[0]
+    for province in PROVINCES:
+        if first == province or re.fullmatch(rf"{province}(?:{alternation(ETHNIC_GROUPS)}族?)*(?:省|市|自治区|特别行政区)", first):
+            return province
+    return None
 
 
 _TITLE_PLACE = re.compile(rf"((?:{_COMPONENT})+)(?=\d|{_HANZI}|$)")
@@ -172,7 +186,7 @@ def title_place(title: str) -> str | None:
 def province_of(place: str | None, lines) -> tuple[str | None, bool]:
     """(province, stated): the province a place names ("浙江省绍兴市" → 浙江, stated), else the one the
     report's text names most often ("获评甘肃省…" → 甘肃, not stated: a guess to rank by, never to filter)."""
-    if place and (named := next((p for p in PROVINCES if place.startswith(p)), None)):
+    if named := province_named(place):
         return named, True
     counts = Counter(p for line in lines for p in PROVINCES if p in line)
     return (counts.most_common(1)[0][0], False) if counts else (None, False)

@@ -10,18 +10,14 @@ from __future__ import annotations
 
 import re
 
-from ingest.dates import iso_date
+from ingest.dates import DATE_LINE, iso_date
 from ingest.frontmatter import drop_chrome, read_portal_header, take_byline, take_title, unwrap_notice
-from ingest.lexicon import ORG_SUFFIX, TOC_WORDS
+from ingest.lexicon import TOC_WORDS
 from ingest.model import Frontmatter, Origin, RawReport
 from ingest.outline import clean_line, heading_only
 from ingest.places import organisation_line
 
 _PART = re.compile(r"^第([一二三四五六七八九十\d]{1,3})[篇部分]{1,2}\s*[:：、.．]?\s*(.*)$")
-ORG_LINE = re.compile(rf"^.{{0,24}}{ORG_SUFFIX}$")
-DATE_LINE = re.compile(
-    r"^(?:\d{4}|[〇零一二三四五六七八九]{4}|20[_xX]{2}|[xX]{4})\s*年\s*[\d一二三四五六七八九十xX]{1,3}\s*月"
-    r"(?:\s*[\d一二三四五六七八九十xX]{1,3}\s*日)?$")
 _TOC_LEADER = re.compile(r"[\s.．。…·•_\-—]{2,}\s*\d{0,3}\s*$|\s+\d{1,3}\s*$")
 _TOC_WORDS = {w.replace(" ", "").replace("\u3000", "") for w in TOC_WORDS}
 
@@ -98,6 +94,8 @@ def take_table_of_contents(lines: list[str]) -> tuple[list[str], list[str]]:
         start = 1
     end = start
     while end < len(lines) and heading_only(toc_entry(lines[end])):
+        if end > start and _same_entry(lines[end], lines[start]):
+            break                                   # the body starts over with the first entry
         end += 1
     block = [toc_entry(line) for line in lines[start:end]]
     if not block:
@@ -109,10 +107,15 @@ def take_table_of_contents(lines: list[str]) -> tuple[list[str], list[str]]:
     return lines, []
 
 
+def _same_entry(line: str, first: str) -> bool:
+    a, b = re.sub(r"\s", "", toc_entry(line)), re.sub(r"\s", "", toc_entry(first))
+    return a.startswith(b) or b.startswith(a)
+
+
 def split_signoff(lines: list[str]) -> tuple[list[str], list[str]]:
     """Peel the signing organisation and date lines ("八公山区卫健委", "2021年9月22日") off the end."""
     body = list(lines)
     signoff: list[str] = []
-    while body and len(signoff) < 3 and (ORG_LINE.match(body[-1]) or DATE_LINE.match(body[-1])):
+    while body and len(signoff) < 3 and (organisation_line(body[-1]) or DATE_LINE.match(body[-1])):
         signoff.insert(0, body.pop())
     return body, signoff

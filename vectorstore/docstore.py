@@ -209,10 +209,6 @@ class DocumentStore:
         row = self._db.execute("SELECT MIN(year_start), MAX(COALESCE(year_end, year_start)) FROM reports").fetchone()
         return row[0], row[1]
 
-    def organisations(self) -> list[str]:
-        return [row[0] for row in self._db.execute(
-            "SELECT DISTINCT organisation FROM reports WHERE organisation IS NOT NULL ORDER BY organisation")]
-
     def counts(self) -> dict[str, int]:
         return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 for table in ("files", "reports", "sections", "chunks")}
@@ -224,12 +220,11 @@ class DocumentStore:
 
     def _insert_report(self, file_path: str, report: Report) -> None:
         m = report.meta
-        origins = {name: getattr(m.origins, name).value for name in MetaOrigins.__slots__}
         self._db.execute(
             "INSERT INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (report.id, file_path, report.index, m.title, m.years.start, m.years.end, m.plan_years.start,
              m.plan_years.end, m.period.value if m.period else None, m.doc_type.value, m.organisation, m.date,
-             _dump(list(report.warnings)), m.place, m.level, _dump(origins), m.province))
+             _dump(list(report.warnings)), m.place, m.level, _dump(m.origins.as_dict()), m.province))
         self._db.executemany(
             "INSERT INTO sections VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(report.id, i, _dump(list(s.path)), s.kind.value, s.years.start, s.years.end, s.text)

@@ -11,14 +11,13 @@ from ingest.lexicon import (
     DOCUMENT_QUESTION_WORDS, LEVEL_WORDS, NOT_PLAN_WORDS, PERIODS, PLAN_QUESTION_VERB, PLAN_QUESTION_WORDS, PROVINCES,
     RELATIVE_YEARS, contains_word,
 )
-from ingest.dates import parse_year
+from ingest.dates import CN_YEAR, parse_year
 from ingest.metadata import is_plan_text, is_problem_text
 from ingest.places import level_words_in, place_keys
 
 MAX_QUERY_CHARS = 500
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)\s*(?=年|$|\s|的|[^\d%‰.万亿元剂人个])")
-_CN_YEAR = re.compile(r"([〇零一二三四五六七八九]{4})\s*年")
 _TEXT = re.compile(r"[\w\u3400-\u9fff]")
 _PLAN_VERB = re.compile(PLAN_QUESTION_VERB)
 
@@ -116,7 +115,7 @@ def understand(query: str, *, gazetteer: Gazetteer | None = None, newest_year: i
     notes: list[str] = []
     places, nearby, place_words = gazetteer.match(text) if gazetteer else (frozenset(), frozenset(), ())
     years = sorted({int(m.group(1)) for m in _YEAR.finditer(text)}
-                   | {y for y in (parse_year(m.group(1)) for m in _CN_YEAR.finditer(text)) if y})
+                   | {y for y in (parse_year(m.group(1)) for m in CN_YEAR.finditer(text)) if y})
     relative = False
     if not years and year is None and (word := next((w for w in RELATIVE_YEARS if w in text), None)):
         named = places or nearby

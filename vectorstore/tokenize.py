@@ -47,8 +47,9 @@ class Tokenizer:
         whole = [f"{w} 2000" for w in sorted(WHOLE_WORDS)]
         self._jieba.load_userdict(io.StringIO("\n".join(terms + [f"{w} 500" for w in extra if len(w) > 1] + whole)))
         self.synonyms = synonyms
-        self.signature = hashlib.sha256((TOKENIZER_VERSION + "\n".join(terms) + "\n--\n" + "\n".join(map(" ".join, synonyms)))
-                                        .encode("utf-8")).hexdigest()[:12]
+        identity = "\n--\n".join([TOKENIZER_VERSION, "\n".join(terms), "\n".join(map(" ".join, synonyms)),
+                                    " ".join(sorted(WHOLE_WORDS))])
+        self.signature = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:12]
 
     def tokens(self, text: str) -> list[str]:
         return [w for w in self._search_words(fold_digits(text).lower()) if _KEEP.search(w) and w not in STOPWORDS

@@ -156,6 +156,13 @@ def test_invented_figure_gets_one_strict_retry_then_extractive(corpus_data):
     assert answer.unverified_numbers == ["201189"] and "201189" not in answer.text
 
 
+def test_an_llm_that_finds_nothing_is_a_decline(corpus_data):
+    with FakeOpenAI() as server:
+        server.script = ["资料中未找到相关内容。"]
+        answer = _answerer(corpus_data, base_url=server.url, api_key="k").ask("全区有多少名护士")
+    assert answer.mode == "llm" and answer.found is False and answer.as_json()["found"] is False
+
+
 def test_corrected_retry_is_kept(corpus_data):
     with FakeOpenAI() as server:
         server.script = ["2022年已接种201187剂[1]。", "截至9月21日已接种201187剂[1]。"]

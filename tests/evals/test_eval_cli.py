@@ -75,10 +75,14 @@ def test_answer_contains_normalises_figures():
 
 
 def test_gate_covers_answers_and_declines(tmp_path, capsys):
-    code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--min-answers", "0.99", "--min-declined", "0.5")
+    code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--min-answers", "1.01", "--min-declined", "0.5")
     assert code == 1 and "回答含预期内容的比例" in err and "未找到" not in err
     code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--min-answers", "0.5", "--min-declined", "0.5")
     assert code == 0 and err == ""
+    code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--min-declined", "1.01")
+    assert code == 1 and "未找到" in err
+    code, _, err = _eval(tmp_path, capsys, "--retrievers", "hybrid", "--no-answers", "--min-declined", "0.5")
+    assert code == 1 and "unanswerable" in err
 
 
 def test_filtering_costs_names_the_tags_where_filters_hurt():

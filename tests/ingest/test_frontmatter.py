@@ -94,4 +94,26 @@ def test_table_of_contents_entries_the_body_never_reaches_stay_searchable(budget
     assert "（三）中医药发展" in by_part[("一、2023年工作开展情况",)].text
     assert "存在问题" in by_part[("二、存在问题",)].text
     assert not any("（一）医疗改革" in c.text for c in outline)          # the body has it: no duplicate
+    body = next(c for c in result.chunks if "45.1%" in c.text)
+    assert body.section_path == ("一、2023年工作开展情况", "（二）公共卫生") and not body.outline_only
     assert any("目录" in w for w in result.warnings)
+
+
+def test_a_table_of_contents_without_its_word_is_found_where_the_body_starts_over(budget):
+    text = ("宁远县2023年工作总结\n一、医疗改革\n二、公共卫生\n三、存在问题\n"
+            "一、医疗改革\n全县医共体实现全覆盖。\n二、公共卫生\n家庭医生签约率达到45.1%。\n三、存在问题\n人才短缺。\n")
+    result = ingest_text(text, budget, source="toc2.txt")
+    assert not any(c.outline_only for c in result.chunks)
+    assert next(c for c in result.chunks if "45.1%" in c.text).section_path == ("二、公共卫生",)
+
+
+def test_chrome_is_taken_only_from_the_edges_and_a_cover_report_keeps_its_body(budget):
+    text = ("一、工作\n群众扫一扫二维码即可预约挂号，全年服务10万人次。\n【典型经验】\n建立家医团队12个。\n")
+    assert "扫一扫" in ingest_text(text, budget, source="a.txt").chunks[0].text
+    cover = "关于报送2023年卫生健康工作总结的报告\n一、工作\n全年接种疫苗1万剂。\n宁远县卫生健康局\n2023年12月20日\n"
+    assert any("1万剂" in c.text for c in ingest_text(cover, budget, source="b.txt").chunks)
+
+
+def test_an_empty_last_header_field_does_not_take_the_title():
+    fields, rest = read_portal_header(["索引号：123 | 发布机构：宁远县卫生健康局 | 主题词：", "宁远县2022年卫生健康工作总结", "一、工作"])
+    assert dict(fields)["主题词"] == "" and rest[0] == "宁远县2022年卫生健康工作总结"

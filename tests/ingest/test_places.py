@@ -56,3 +56,13 @@ def test_title_place(title, place):
 def test_body_level_is_the_most_frequent_level_word():
     assert body_level(["全县签约率达到80%，全省第3名。", "我县新建卫生院2所。"]) == "县"
     assert body_level(["工作顺利。"]) is None
+
+
+@pytest.mark.parametrize("place, province", [
+    ("浙江省绍兴市", "浙江"), ("广西壮族自治区", "广西"), ("北京市", "北京"),
+    ("海南藏族自治州", None), ("河南蒙古族自治县", None), ("绍兴市", None),    # prefecture names that start like one
+])
+def test_province_only_from_a_provincial_first_component(place, province):
+    from ingest.places import province_named
+
+    assert province_named(place) == province

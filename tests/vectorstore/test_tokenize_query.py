@@ -59,6 +59,7 @@ def test_relative_years_resolve_against_the_newest_report():
     ("2024年要新建几个村卫生室", {"plans"}), ("2023年将新增多少张床位", {"plans"}),
     ("绍兴要求门诊候诊时间缩短到多少", set()), ("主要成效有哪些", set()),
     ("湘卫发〔2023〕3号是什么文件", {"document"}), ("工作要点哪天发布的", {"document"}),
+    ("下一步计划什么时候完成", {"plans"}), ("健康教育信息发布了多少条", set()),
 ])
 def test_intent(query, kinds):
     assert set(understand(query).kinds) == kinds
