@@ -16,7 +16,7 @@ from pathlib import PurePath
 from ingest.dates import iso_date, number, parse_year, year_month
 from ingest.frontmatter import byline_organisation
 from ingest.lexicon import (
-    ACHIEVEMENT_WORDS, CN_YEAR_DIGITS, FIVE_YEAR_PLANS, NOT_PLAN_WORDS, NOT_PROBLEM_WORDS, PLACEHOLDER_YEAR,
+    ACHIEVEMENT_WORDS, FIVE_YEAR_PLANS, NOT_PLAN_WORDS, NOT_PROBLEM_WORDS, PLACEHOLDER_YEAR,
     PLAN_PART_HEADING, PLAN_WORDS, PROBLEM_PART_HEADING, PROBLEM_WORDS, RELATIVE_YEARS, SUGGESTION_WORDS, THIS_YEAR_WORDS,
     YEAR, alternation, contains_word,
 )

@@ -182,9 +182,9 @@ def outline_only_sections(toc: tuple[str, ...] | list[str], body: list[Section])
     if not toc:
         return []
     parsed, _ = parse_outline(toc)
-    present = {_squash(title) for section in body for title in section.path}
+    present = {title for section in body for title in section.path}
     paths = [s.path for s in parsed if s.path]
-    missing = [p for p in paths if not any(_same_heading(_squash(p[-1]), title) for title in present)]
+    missing = [p for p in paths if not any(same_heading(p[-1], title) for title in present)]
     groups: dict[tuple[str, ...], list[str]] = {}
     for path in missing:
         if any(other[: len(path)] == path and len(other) > len(path) for other in missing):
@@ -193,9 +193,11 @@ def outline_only_sections(toc: tuple[str, ...] | list[str], body: list[Section])
     return [Section(path=path, paragraphs=tuple(items), outline_only=True) for path, items in groups.items()]
 
 
-def _same_heading(toc_title: str, body_title: str) -> bool:
-    """A TOC entry is often the first words of the body's heading ("(一)加强党建引领" for "（一）加强党建引领,强化…")."""
-    return body_title.startswith(toc_title) or toc_title.startswith(body_title)
+def same_heading(a: str, b: str) -> bool:
+    """Two writings of one heading: a TOC entry is often the first words of the body's heading
+    ("(一)加强党建引领" for "（一）加强党建引领,强化…"); spaces, punctuation and half-width brackets aside."""
+    a, b = _squash(a), _squash(b)
+    return a.startswith(b) or b.startswith(a)
 
 
 def _squash(text: str) -> str:

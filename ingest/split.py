@@ -14,7 +14,7 @@ from ingest.dates import DATE_LINE, iso_date
 from ingest.frontmatter import drop_chrome, read_portal_header, take_byline, take_title, unwrap_notice
 from ingest.lexicon import TOC_WORDS
 from ingest.model import Frontmatter, Origin, RawReport
-from ingest.outline import clean_line, heading_only
+from ingest.outline import clean_line, heading_only, same_heading
 from ingest.places import organisation_line
 
 _PART = re.compile(r"^第([一二三四五六七八九十\d]{1,3})[篇部分]{1,2}\s*[:：、.．]?\s*(.*)$")
@@ -94,7 +94,7 @@ def take_table_of_contents(lines: list[str]) -> tuple[list[str], list[str]]:
         start = 1
     end = start
     while end < len(lines) and heading_only(toc_entry(lines[end])):
-        if end > start and _same_entry(lines[end], lines[start]):
+        if end > start and same_heading(toc_entry(lines[end]), toc_entry(lines[start])):
             break                                   # the body starts over with the first entry
         end += 1
     block = [toc_entry(line) for line in lines[start:end]]
@@ -105,11 +105,6 @@ def take_table_of_contents(lines: list[str]) -> tuple[list[str], list[str]]:
     if explicit or (len(block) >= 3 and repeated):
         return rest, block
     return lines, []
-
-
-def _same_entry(line: str, first: str) -> bool:
-    a, b = re.sub(r"\s", "", toc_entry(line)), re.sub(r"\s", "", toc_entry(first))
-    return a.startswith(b) or b.startswith(a)
 
 
 def split_signoff(lines: list[str]) -> tuple[list[str], list[str]]:

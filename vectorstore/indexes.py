@@ -92,7 +92,7 @@ def _lexical_doc(chunk: Chunk, report: ReportRow | None, tokens: list[str]) -> L
     start, end = _years(chunk)
     place = (report.place if report else None) or ""
     place_sure = bool(place) and report is not None and report.origins.place.sure
-    return LexicalDoc(chunk.id, tokens, start, end, chunk.kind.value, place, year_sure=chunk.years_sure,
+    return LexicalDoc(chunk.id, tokens, start, end, place, year_sure=chunk.years_sure,
                       place_sure=place_sure)
 
 

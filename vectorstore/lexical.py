@@ -41,7 +41,6 @@ class LexicalDoc:
     tokens: list[str]
     year_start: int       # -1 when unknown
     year_end: int
-    kind: str             # SectionKind value
     place: str            # the report's place, "" when unknown
     year_sure: bool = False     # the years come from a title, header or heading: they may filter
     place_sure: bool = False
@@ -54,9 +53,9 @@ class LexicalIndex:
         self.ids: list[str] = []
         self.slot_of: dict[str, int] = {}
         self.vocab: dict[str, int] = {}
-        self.labels: dict[str, dict[str, int]] = {"kind": {}, "place": {}}   # small string columns as codes
+        self.labels: dict[str, dict[str, int]] = {"place": {}}   # small string columns as codes
         self.columns = {name: np.zeros(0, dtype=np.int32)
-                        for name in ("length", "year_start", "year_end", "year_sure", "kind", "place", "place_sure")}
+                        for name in ("length", "year_start", "year_end", "year_sure", "place", "place_sure")}
         self.alive = np.zeros(0, dtype=bool)
         self.segments: list[Segment] = []
         self._norm: np.ndarray | None = None
@@ -134,7 +133,7 @@ class LexicalIndex:
                 tfs.append(tf)
         new = {"length": [len(d.tokens) for d in docs], "year_start": [d.year_start for d in docs],
                "year_end": [d.year_end for d in docs], "year_sure": [int(d.year_sure) for d in docs],
-               "kind": [self._code("kind", d.kind) for d in docs], "place": [self._code("place", d.place) for d in docs],
+               "place": [self._code("place", d.place) for d in docs],
                "place_sure": [int(d.place_sure) for d in docs]}
         for name, values in new.items():
             self.columns[name] = np.concatenate([self.columns[name], np.asarray(values, dtype=np.int32)])
@@ -222,9 +221,8 @@ class LexicalIndex:
             return parts[0]
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
-    def mask(self, *, year: int | None = None, kinds: set[str] | None = None,
-             places: set[str] | None = None) -> np.ndarray:
-        """Per-slot filter: chunks whose years cover `year`, of one of `kinds`, of one of `places`.
+    def mask(self, *, year: int | None = None, places: set[str] | None = None) -> np.ndarray:
+        """Per-slot filter: chunks whose years cover `year`, of one of `places` (intent only ranks).
 
         Only sure metadata excludes: a chunk whose year or place is unknown, or was read from an unsure
         source (opening sentence, file name, inference), stays in; the retriever ranks it lower instead.
@@ -233,8 +231,6 @@ class LexicalIndex:
         keep = np.ones(len(self.ids), dtype=bool)
         if year is not None:
             keep &= self._about_year(year) | (self.columns["year_sure"] == 0)
-        if kinds:
-            keep &= np.isin(self.columns["kind"], [self.labels["kind"].get(kind, -1) for kind in kinds])
         if places:
             keep &= self._about_places(places) | (self.columns["place_sure"] == 0)
         return keep

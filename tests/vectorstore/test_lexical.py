@@ -1,9 +1,9 @@
 from vectorstore.lexical import LexicalDoc, LexicalIndex
 
 
-def _doc(i: str, tokens: str, year: int = 2021, kind: str = "achievements", place: str = "", *,
+def _doc(i: str, tokens: str, year: int = 2021, place: str = "", *,
          sure: bool = True) -> LexicalDoc:
-    return LexicalDoc(i, tokens.split(), year, year, kind, place, year_sure=sure, place_sure=bool(place) and sure)
+    return LexicalDoc(i, tokens.split(), year, year, place, year_sure=sure, place_sure=bool(place) and sure)
 
 
 def test_bm25_ranks_rarer_and_repeated_terms_higher(tmp_path):
@@ -16,12 +16,11 @@ def test_bm25_ranks_rarer_and_repeated_terms_higher(tmp_path):
 
 def test_persist_reopen_update_and_delete(tmp_path):
     index = LexicalIndex(tmp_path, "sig")
-    index.add([_doc("a", "疫苗 接种", 2021, place="寿光市"), _doc("b", "疫苗 签约", 2022, "plans", "八公山区")])
+    index.add([_doc("a", "疫苗 接种", 2021, place="寿光市"), _doc("b", "疫苗 签约", 2022, "八公山区")])
     index.save()
     reopened = LexicalIndex.open(tmp_path, "sig")
     assert reopened.live_ids() == {"a", "b"}
     assert [i for i, _ in reopened.search(["疫苗"], 5, mask=reopened.mask(year=2022))] == ["b"]
-    assert [i for i, _ in reopened.search(["疫苗"], 5, mask=reopened.mask(kinds={"plans"}))] == ["b"]
     assert [i for i, _ in reopened.search(["疫苗"], 5, mask=reopened.mask(places={"八公山区"}))] == ["b"]
     reopened.delete(["a"])
     reopened.add([_doc("c", "疫苗 疫苗 剂次")])
@@ -49,7 +48,7 @@ def test_only_sure_metadata_excludes(tmp_path):
     """A year filter drops a chunk only when its year is known from a sure source and is another year;
     unknown and unsure years stay (the retriever ranks them lower), and so does a chunk stating the year."""
     index = LexicalIndex(tmp_path, "sig")
-    index.add([LexicalDoc("unknown", ["疫苗"], -1, -1, "achievements", ""), _doc("sure2021", "疫苗", 2021),
+    index.add([LexicalDoc("unknown", ["疫苗"], -1, -1, ""), _doc("sure2021", "疫苗", 2021),
                _doc("sure2020", "疫苗", 2020), _doc("unsure2020", "疫苗", 2020, sure=False),
                _doc("table", "疫苗 2021 年", 2022)])
     kept = {i for i, _ in index.search(["疫苗"], 9, mask=index.mask(year=2021))}
