@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from ingest.model import Chunk
 
@@ -31,6 +32,10 @@ class Citation:
         return "\n".join(filter(None, [self.title, self.chunk.context]))
 
 
+StreamOutcome = Literal["none", "kept", "void"]
+STREAM_VOID_NOTE = "（以上是大模型的草稿，其中的数字未能在资料中核实，作废；以下是核实后的回答。）"
+
+
 @dataclass(slots=True)
 class Answer:
     text: str
@@ -39,6 +44,12 @@ class Answer:
     unverified_numbers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     found: bool = True
+    streamed: StreamOutcome = "none"            # what became of the tokens shown while the LLM wrote
+
+    @property
+    def stream_void(self) -> bool:
+        """The streamed draft is not the answer (a figure failed verification): say so, then show this one."""
+        return self.streamed == "void"
 
     def as_json(self) -> dict:
         return {"answer": self.text, "found": self.found, "mode": self.mode, "citations": [c.as_json() for c in self.citations],

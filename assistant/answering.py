@@ -67,9 +67,18 @@ class Answerer:
 
     def ask(self, question: str, *, conversation: Conversation | None = None, use_llm: bool = True,
             year: int | None = None, on_token: Tokens | None = None) -> Answer:
+        shown: list[str] = []
+
+        def show(token: str) -> None:
+            shown.append(token)
+            on_token(token)
+
         state = {"question": question, "conversation": conversation, "use_llm": use_llm and self.llm is not None,
-                 "year": year, "on_token": on_token, "notes": []}
+                 "year": year, "on_token": show if on_token else None, "notes": []}
         answer: Answer = self._chain.invoke(state)
+        if shown:       # the tokens on screen are the answer, or a draft the caller must mark void
+            kept = answer.mode == "llm" and answer.text == "".join(shown).strip()
+            answer.streamed = "kept" if kept else "void"
         if conversation is not None:
             conversation.turns.append(Turn(question, state["effective"], answer.text, state["result"].plan.year))
         return answer

@@ -16,7 +16,7 @@ ALLOWED = {
     "ui": {"ui", "assistant", "ingest"},
     "evals": {"evals", "assistant", "vectorstore", "prompts", "ingest"},
 }
-EDGE = {"assistant/cli.py": {"evals", "ui"}}
+EDGE = {"assistant/cli/evaluate.py": {"evals"}}
 ADAPTERS = {
     "chromadb": {"vectorstore/chroma.py", "evals/baseline.py"},
     "langchain_chroma": {"evals/baseline.py"},
