@@ -23,3 +23,11 @@ class ConfigError(ReportAssistantError):
 
 class FileNotIngested(ReportAssistantError):
     """A command names a file the document store does not hold."""
+
+
+class DraftExportError(ReportAssistantError):
+    """A draft could not be written to the file the user named (missing folder, no permission, wrong suffix)."""
+
+
+class DraftError(ReportAssistantError):
+    """A draft cannot be made as asked: no earlier reports, an unknown organisation or section."""

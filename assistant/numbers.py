@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Callable
 
 from ingest.normalize import fold_digits
 
@@ -17,6 +18,7 @@ _CITATION = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]|[\w.-]+\.(?:txt|md|docx|
 _FIGURE = re.compile(
     r"(?<![\d.])(?P<sign>[-−－]?)(?P<num>\d+(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*"
     r"(?P<unit>%|％|‰|万亿|亿|万|千)?")
+_YEAR_FOLLOWERS = "年—–-～~至到"
 _MULTIPLIER = {"万": Decimal(10_000), "亿": Decimal(100_000_000), "万亿": Decimal(10**12), "千": Decimal(1000)}
 
 
@@ -75,3 +77,30 @@ def same_figure(a: str, b: str) -> bool:
     """Whether two strings state the same figure ("3.44万" == "34400"), for answer-level scoring."""
     fa, fb = figures(a), figures(b)
     return bool(fa) and bool(fb) and {f.key for f in fa} & {f.key for f in fb} == {f.key for f in fb}
+
+
+def replace_figures(text: str, replace: Callable[[Figure, bool], str | None]) -> str:
+    """`text` with each figure (as `figures` reads it) replaced by `replace(figure, is_year)`; None keeps it.
+    `is_year`: a four-digit number followed by 年 or a range dash ("2023年底", "2022—2025年")."""
+    folded = fold_digits(text)
+    out, last = [], 0
+    for m in _FIGURE.finditer(folded):
+        raw = m.group("num").replace(",", "").replace("，", "")
+        try:
+            value = Decimal(raw)
+        except InvalidOperation:
+            continue
+        unit = m.group("unit") or ""
+        kind = "%" if unit in ("%", "％") else "‰" if unit == "‰" else "plain"
+        value = value * _MULTIPLIER.get(unit, Decimal(1)) * (-1 if m.group("sign") else 1)
+        start, end = m.start(), m.end()
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        after = folded[m.end("num"):].lstrip()[:1]
+        is_year = (kind == "plain" and len(raw) == 4 and not m.group("unit") and 1949 <= value <= 2100
+                   and after != "" and after in _YEAR_FOLLOWERS)
+        new = replace(Figure(text[start:end], kind, value), is_year)
+        if new is not None:
+            out += [text[last:start], new]
+            last = end
+    return "".join(out) + text[last:]

@@ -101,3 +101,14 @@ def build_answerer(settings: Settings, store: DocumentStore, *, llm=None, embedd
     context = TokenBudget(settings.answer.context_tokens, budget.counter)
     return Answerer(retriever, llm=build_llm(settings, llm), context_budget=context, k=settings.answer.k), notices + [
         n for n in (notice,) if n]
+
+
+def build_drafter(settings: Settings, store: DocumentStore, *, llm=None, embedder=None, index=None):
+    """(Drafter, notices)."""
+    from assistant.drafting import Drafter
+
+    retriever, notices = build_retriever(settings, store, embedder=embedder, index=index)
+    budget, notice = token_budget(settings)
+    context = TokenBudget(settings.answer.context_tokens, budget.counter)
+    return Drafter(retriever, store, llm=build_llm(settings, llm), context_budget=context), notices + [
+        n for n in (notice,) if n]

@@ -155,6 +155,17 @@ SUBGROUP_WORDS = ("脱贫人口", "贫困人口", "建档立卡", "重点人群"
 PERSON_SUFFIXES = "人员师士者医民才童妇女生家"
 
 
+# Drafting a plan: how evidence is asked for, and how an earlier plan's sentence is carried forward.
+PROBLEM_QUERY = "存在的问题"            # a search for the problems a part of the work named
+PLAN_QUERY = "工作计划"                 # a search for what earlier plans set out
+PLAN_LEAD_VERBS = ("计划", "力争", "拟", "将", "要")             # "2023年将推进…": the plan's own verb, dropped
+CONTINUATION_WORDS = ("继续", "持续", "进一步", "不断", "深入", "巩固", "深化", "坚持")   # already carried forward
+# Text that speaks to a model rather than about the work (a prompt injection): never evidence for a draft.
+INSTRUCTION_MARKERS = ("忽略以上", "忽略上述", "忽略之前", "忽略前面", "以上指令", "上述指令", "新指令", "系统提示",
+                       "ignore previous", "ignore all", "ignore the above", "system prompt")
+SPEAKER_WORDS = ("我委", "我局", "我县", "我市", "我区", "我们", "全委", "全局", "全县", "全市", "全区", "全系统")
+
+
 def contains_word(text: str, words: Iterable[str], *, unless: Iterable[str] = ()) -> bool:
     """Whether `text` holds one of `words` outside the longer words in `unless` (计划 but not 计划生育)."""
     for word in unless:

@@ -43,3 +43,13 @@ def answer_messages(question: str, passages: list[Passage], *, unverified: list[
 def condense_messages(history: list[tuple[str, str]], question: str) -> list[tuple[str, str]]:
     lines = "\n".join(f"{'用户' if role == 'user' else '助手'}：{text}" for role, text in history[-6:])
     return [("user", template("condense").format(history=lines, question=question).rstrip("\n"))]
+
+
+def draft_messages(organisation: str, year: int, heading: str, passages: list[Passage], *,
+                   unverified: list[str] | None = None) -> list[tuple[str, str]]:
+    """One plan section's prompt; with `unverified`, the stricter retry that names the bad figures."""
+    values = {"organisation": _escape(organisation), "year": year, "heading": _escape(heading)}
+    system = (template("draft_strict_system").format(unverified="、".join(unverified), **values) if unverified
+              else template("draft_system").format(**values))
+    user = template("draft_user").format(passages=render_passages(passages), **values)
+    return [("system", system.rstrip("\n")), ("user", user.rstrip("\n"))]

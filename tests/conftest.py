@@ -104,3 +104,9 @@ def shared_library(tmp_path_factory) -> Library:
 def varied_library(tmp_path_factory) -> Library:
     """The project's varied test reports (evals/corpus/varied): shapes the shared reports lack."""
     return _library(tmp_path_factory.mktemp("varied"), VARIED)
+
+
+@pytest.fixture(scope="session")
+def samples_library(tmp_path_factory) -> Library:
+    """The three sample reports the project ships (清河县 2022–2024)."""
+    return _library(tmp_path_factory.mktemp("samples"), SAMPLES)

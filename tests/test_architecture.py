@@ -28,7 +28,7 @@ ADAPTERS = {
     "huggingface_hub": {"vectorstore/embedders.py"},
     "jieba": {"vectorstore/tokenize.py"},
     "gradio": {"ui/app.py"},
-    "docx": {"ingest/docx.py"},
+    "docx": {"assistant/docx_writer.py"},
     "pypdf": {"ingest/loaders.py"},
     "tiktoken": {"ingest/tokens.py"},
 }

@@ -213,6 +213,16 @@ class DocumentStore:
         return {table: self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
                 for table in ("files", "reports", "sections", "chunks")}
 
+    def report_chunk_ids(self, report_ids: set[str]) -> set[str]:
+        """The ids of the chunks of these reports."""
+        ids: set[str] = set()
+        wanted = sorted(report_ids)
+        for start in range(0, len(wanted), 500):
+            batch = wanted[start:start + 500]
+            rows = self._db.execute(f"SELECT id FROM chunks WHERE report_id IN ({','.join('?' * len(batch))})", batch)
+            ids.update(row[0] for row in rows)
+        return ids
+
     def _chunk_ids(self, path: str) -> list[str]:
         rows = self._db.execute(
             "SELECT c.id FROM chunks c JOIN reports r ON r.id = c.report_id WHERE r.file_path = ?", (path,))

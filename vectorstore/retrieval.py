@@ -10,6 +10,9 @@ When a filter would leave nothing, it is dropped and the result says so in `note
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Collection
+
+import numpy as np
 
 from ingest.lexicon import LEVEL_WORDS, ORG_SUFFIXES, PLAN_WORDS, PROBLEM_WORDS, TIME_WORDS
 from ingest.model import Chunk
@@ -103,12 +106,14 @@ class HybridRetriever:
         self.gazetteer = Gazetteer.from_reports(self._reports.values())
         self._newest_year = store.newest_year()
 
-    def search(self, query: str, k: int = 5, *, year: int | None = None) -> SearchResult:
+    def search(self, query: str, k: int = 5, *, year: int | None = None,
+               exclude: Collection[str] = ()) -> SearchResult:
+        """`exclude`: chunk ids never to return (a draft's other organisations, a backtest's withheld plan)."""
         plan = understand(query, gazetteer=self.gazetteer, newest_year=self._newest_year, year=year)
         notes = list(plan.notes)
-        filters = {"year": plan.year_filter, "places": set(plan.places) or None}
+        filters = {"year": plan.year_filter, "places": set(plan.places) or None, "exclude": self._slots(exclude)}
         if not self.config.filters:
-            filters = dict.fromkeys(filters)
+            filters.update(year=None, places=None)
         ranked, matched = self._ranked(plan, filters)
         for relax, message in self._relaxations(plan):
             if filters[relax] is None or (ranked and matched and self._about(ranked, relax, filters[relax])):
@@ -130,6 +135,12 @@ class HybridRetriever:
             known = self._known_years()
             yield "year", (f"资料中没有 {plan.year} 年的相关内容" + (f"（已有年份：{known}）" if known else "")
                            + "，结果不限年份")
+
+    def _slots(self, chunk_ids: Collection[str]) -> np.ndarray | None:
+        if not chunk_ids:
+            return None
+        slot_of = self.index.lexical.slot_of
+        return np.fromiter((slot_of[c] for c in chunk_ids if c in slot_of), dtype=np.int64)
 
     def _about(self, ranked, name: str, value) -> bool:
         """Whether any candidate is about the filter's value (a sure or unsure year or place; a chunk
@@ -153,6 +164,8 @@ class HybridRetriever:
         lexical: list[tuple[str, float]] = []
         dense: list[tuple[str, float]] = []
         mask = self.index.lexical.mask(year=filters["year"], places=filters["places"])
+        if filters["exclude"] is not None:
+            mask[filters["exclude"]] = False
         if cfg.mode in ("hybrid", "lexical"):
             own, expansions = self.index.tokenizer.query_tokens(plan.text)
             tokens = [t for t in own if not metadata_token(t, plan)] + expansions

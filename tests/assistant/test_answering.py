@@ -221,3 +221,20 @@ def test_llm_follow_up_is_condensed_by_the_model(corpus_data):
     assert "那第三剂次呢？" in server.requests[1]["messages"][0]["content"]
     assert conversation.turns[-1].effective == "2021年新冠疫苗第三剂次接种剂次"
     assert answer.mode == "llm" and "17403" in answer.text
+
+
+def test_a_streamed_draft_that_fails_verification_is_marked_void(corpus_data):
+    with FakeOpenAI() as server:
+        server.script = ["已接种201188剂[1]。", "截至9月21日已接种201187剂[1]。"]
+        shown = []
+        answer = _answerer(corpus_data, base_url=server.url, api_key="k").ask("2021年疫苗接种剂次", on_token=shown.append)
+    assert "201188" in "".join(shown)                       # the first draft was on screen …
+    assert answer.streamed == "void" and answer.stream_void  # … and the caller is told it is void
+    assert "201188" not in answer.text
+
+
+def test_a_streamed_answer_that_holds_is_kept(corpus_data):
+    with FakeOpenAI() as server:
+        server.script = ["截至9月21日，八公山区已接种201187剂[1]。"]
+        answer = _answerer(corpus_data, base_url=server.url, api_key="k").ask("2021年疫苗接种剂次", on_token=lambda t: None)
+    assert answer.streamed == "kept" and not answer.stream_void
