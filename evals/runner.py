@@ -113,12 +113,31 @@ def _adapt(retriever):
     return search
 
 
+def open_library(settings, corpus: Path | None, workdir: Path):
+    """(store, index, notes): `corpus` ingested into a fresh data dir under `workdir`, or the configured library."""
+    from assistant.errors import ConfigError
+    from assistant.ingesting import ingest_and_index
+    from assistant.wiring import open_document_store, open_search_index, token_budget
+
+    if corpus is None:
+        store = open_document_store(settings)
+        index, _ = open_search_index(settings)
+        index.sync(store)
+        return store, index, []
+    if not corpus.is_dir():
+        raise ConfigError(f"语料文件夹 {corpus} 不存在。请检查 --corpus 路径。")
+    settings = settings.model_copy(update={"data_dir": workdir / "data"})
+    store = open_document_store(settings, create=True)
+    budget, _ = token_budget(settings)
+    index, _ = open_search_index(settings)
+    summary = ingest_and_index([corpus], store, budget, index)
+    return store, index, [f"导入失败：{f.error}" for f in summary.files if f.status == "failed"]
+
+
 def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path | None, workdir: Path,
              with_answers: bool = True, use_llm: bool = True) -> dict:
     """Evaluate `names` on a golden set: over `corpus` ingested into a fresh data dir, or the configured one."""
     from assistant.errors import ConfigError
-    from assistant.ingesting import ingest_and_index
-    from assistant.wiring import open_document_store, open_search_index, token_budget
     from evals.golden import load_golden
     from evals.report import as_json
 
@@ -128,21 +147,9 @@ def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path |
     if unknown:
         raise ConfigError(f"未知的检索方式：{', '.join(unknown)}。可选：{', '.join(RETRIEVERS)}。")
     questions = load_golden(golden)
+    store, index, notes = open_library(settings, corpus, workdir)
     if corpus is not None:
-        if not corpus.is_dir():
-            raise ConfigError(f"语料文件夹 {corpus} 不存在。请检查 --corpus 路径。")
         settings = settings.model_copy(update={"data_dir": workdir / "data"})
-        store = open_document_store(settings, create=True)
-        budget, _ = token_budget(settings)
-        index, _ = open_search_index(settings)
-        summary = ingest_and_index([corpus], store, budget, index)
-        failed = [f.error for f in summary.files if f.status == "failed"]
-        notes = [f"导入失败：{e}" for e in failed]
-    else:
-        store = open_document_store(settings)
-        index, _ = open_search_index(settings)
-        index.sync(store)
-        notes = []
     files = [Path(f.path) for f in store.files() if Path(f.path).is_file()]
     usable, source_notes = check_sources(questions, {f.source for f in store.files()})
     notes += source_notes

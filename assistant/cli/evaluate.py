@@ -29,6 +29,14 @@ def register(commands, common: argparse.ArgumentParser) -> None:
     evaluate.add_argument("--no-llm", action="store_true", help="回答一律用原文摘录（不调用大模型）")
     evaluate.set_defaults(handler=cmd_eval)
 
+    backtest = commands.add_parser("backtest", parents=[common],
+                                   help="起草回测：隐去真实计划后起草，看草稿覆盖了真实计划的多少（对比照抄上年标题）")
+    backtest.add_argument("--corpus", type=Path, help="先把这个文件夹导入临时数据目录再回测")
+    backtest.add_argument("--no-llm", action="store_true", help="只评离线初稿（不调用大模型）")
+    backtest.add_argument("--json", type=Path, dest="json_out", metavar="OUT", help="把结果写成 JSON 文件")
+    backtest.add_argument("--report", type=Path, metavar="FILE", help="把 Markdown 报告写到此文件")
+    backtest.set_defaults(handler=cmd_backtest)
+
     bench = commands.add_parser("bench", help="性能基准：与 LangChain 朴素流程在同一次运行中对比")
     bench.add_argument("--chunks", type=int, default=10000, help="合成语料的文本块数（默认 10000）")
     bench.add_argument("--queries", type=int, default=200, help="测延迟的查询数（默认 200）")
@@ -60,6 +68,25 @@ def cmd_eval(args: argparse.Namespace, settings) -> int:
     for failure in failures:
         print(f"未达门槛：{failure}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def cmd_backtest(args: argparse.Namespace, settings) -> int:
+    import tempfile
+
+    from assistant.cli.output import progress_bar
+    from evals.backtest import backtest_markdown, run_backtest
+
+    with tempfile.TemporaryDirectory(prefix="ra-backtest-") as tmp, progress_bar(enabled=True, unit="篇") as progress:
+        doc = run_backtest(settings, corpus=args.corpus, workdir=Path(tmp), use_llm=not args.no_llm, progress=progress)
+    markdown = backtest_markdown(doc)
+    print(markdown)
+    if args.json_out:
+        args.json_out.parent.mkdir(parents=True, exist_ok=True)
+        args.json_out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    if args.report:
+        args.report.parent.mkdir(parents=True, exist_ok=True)
+        args.report.write_text(markdown, encoding="utf-8")
+    return 0
 
 
 def cmd_bench(args: argparse.Namespace, settings) -> int:

@@ -1,0 +1,54 @@
+"""The drafting backtest: scoring functions, and one run over the sample reports (real plan withheld)."""
+
+from collections import Counter
+
+import pytest
+
+from evals.backtest import backtest_markdown, coverage, key_terms, run_backtest, topics
+from tests.conftest import SAMPLES
+
+TOPICS = {"family_doctor": ("家庭医生", "签约"), "maternal": ("妇幼", "孕产妇", "婚检"), "projects": ("项目建设", "新院区")}
+
+
+def test_topic_from_the_heading_else_from_two_words_of_the_text():
+    assert topics("（二）推进家庭医生签约扩面", "", TOPICS) == {"family_doctor"}
+    assert topics("（三）其他工作", "做好妇幼保健，降低孕产妇死亡率。", TOPICS) == {"maternal"}
+    assert topics("（三）其他工作", "做好妇幼保健。", TOPICS) == frozenset()        # one word is not a topic
+
+
+def test_coverage_counts_sections_terms_and_what_is_off_plan():
+    real = [("推进家庭医生签约", "重点人群签约率"), ("保障母婴安全", "孕产妇和婚检"), ("其他", "无关")]
+    draft = [("（一）做实家庭医生签约服务", "继续推进重点人群签约。"), ("（二）加快项目建设", "新院区投入使用。")]
+    c = coverage(draft, real, ["重点人群", "婚检", "母婴安全", "签约率"], TOPICS)
+    assert c.scored == 2 and c.covered == 1 and c.sections == 0.5
+    assert c.terms == 0.25 and c.on_plan == 0.5
+    assert coverage([], real, ["婚检"], TOPICS).sections == 0.0
+
+
+def test_key_terms_prefer_what_is_distinctive():
+    words = lambda text: text.split()
+    df = Counter({"工作": 10, "医共体": 1})
+    assert key_terms("工作 工作 工作 医共体 医共体", words, df, 10, frozenset())[0] == "医共体"
+
+
+@pytest.fixture(scope="module")
+def doc(tmp_path_factory):
+    from assistant.settings import load_settings
+
+    root = tmp_path_factory.mktemp("backtest")
+    settings = load_settings(data_dir=root / "unused", **{"embedding.kind": "hashing"})
+    return run_backtest(settings, corpus=SAMPLES, workdir=root, use_llm=True)
+
+
+def test_backtest_over_the_samples(doc):
+    cases = {row["case"]["year"]: row for row in doc["cases"]}
+    assert set(cases) == {2023, 2024}                                # the half-year report's plan is no year plan
+    row = cases[2024]
+    assert row["previous"].startswith("清河县卫健委2022年工作总结和2023年工作计划")
+    assert set(row["scores"]) == {"offline", "baseline", "copy"}
+    offline, baseline = row["scores"]["offline"], row["scores"]["baseline"]
+    assert offline["sections"] >= baseline["sections"] and offline["terms"] > baseline["terms"]
+    assert any("未配置大模型" in n for n in doc["notes"])
+    report = backtest_markdown(doc)
+    assert "基线：照抄上年计划标题" in report and "离线初稿" in report and "| 2024 |" in report
+
