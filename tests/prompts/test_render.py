@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from prompts.render import Passage, answer_messages, condense_messages
+from prompts.render import Passage, answer_messages, condense_messages, draft_messages
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 PASSAGES = [
@@ -23,6 +23,10 @@ def _render(messages) -> str:
 @pytest.mark.parametrize("name, messages", [
     ("answer", answer_messages("2021年疫苗接种剂次", PASSAGES)),
     ("answer_strict", answer_messages("2021年疫苗接种剂次", PASSAGES, unverified=["201188", "87%"])),
+    ("draft", draft_messages("清河县卫健委", 2024, "做实家庭医生签约服务", [
+        Passage(1, "清河县卫健委2023年工作总结及2024年工作打算.txt", "上年完成情况｜一、2023年工作总结 > 2.家庭医生签约服务",
+                "2023", "全县签约重点人群43105人，重点人群签约率79.8%；"), PASSAGES[1]])),
+    ("draft_strict", draft_messages("清河县卫健委", 2024, "做实家庭医生签约服务", PASSAGES[:1], unverified=["95%"])),
     ("condense", condense_messages([("user", "2021年疫苗接种剂次"), ("assistant", "已接种201187剂[1]")], "那第三剂次呢？")),
 ])
 def test_prompt_snapshots(name, messages):
