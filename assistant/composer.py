@@ -12,7 +12,8 @@ import re
 
 from assistant.draft_model import DraftParagraph, Evidence, EvidenceKind
 from assistant.numbers import Figure, replace_figures
-from ingest.lexicon import CONTINUATION_WORDS, PLAN_LEAD_VERBS, SPEAKER_WORDS
+from ingest.lexicon import (CONTINUATION_WORDS, DEADLINE_WORDS, FIGURE_UNITS, NOT_TARGET_UNITS, PLAN_LEAD_VERBS,
+                            SPEAKER_WORDS, alternation)
 from prompts.outline import OutlineSection, Phrases, ordinal_item
 
 MAX_PROBLEM_CHARS = 60
@@ -21,8 +22,10 @@ _MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）
 _END = "。；;，,、 "
 _PLACEHOLDER = re.compile(r"【待定：[^】]*】")
 _PROBLEM_TAIL = re.compile(r"(?:等|的)?问题$")
-_DATE = re.compile(r"((?:19|20)\d{2})年(?:\d{1,2}月(?:底|末|中旬|上旬|下旬|\d{1,2}日)?|底|末)")
-_KEPT = re.compile(r"【待定：[^】]*】|\d+(?:\.\d+)?\s*(?:岁|周岁|周)")   # placeholders; 60岁以上 says who, not how many
+_DEADLINE = alternation(DEADLINE_WORDS)
+_DATE = re.compile(rf"((?:19|20)\d{{2}})年(?:\d{{1,2}}月(?:{_DEADLINE}|\d{{1,2}}日)?|{_DEADLINE})")
+_KEPT = re.compile(rf"【待定：[^】]*】|\d+(?:\.\d+)?\s*{alternation(NOT_TARGET_UNITS)}")   # placeholders; 60岁以上
+_QUANTITY = re.compile(rf"^\s*(?:{'|'.join(FIGURE_UNITS.values())})")   # 80%, 30名, 1.2亿元: amounts, so targets
 
 
 def compose_offline(section: OutlineSection, evidence: tuple[Evidence, ...], *, year: int,
@@ -52,13 +55,17 @@ def compose_offline(section: OutlineSection, evidence: tuple[Evidence, ...], *, 
 def carry_forward(sentence: str, plan_years: tuple[int, ...], year: int, phrases: Phrases) -> str:
     """An earlier plan's sentence as an item of the `year` plan: its own year moved to `year`, its targets
     placeholders, the plan verb ("将", "要") replaced by "继续"."""
-    def moved(figure: Figure, is_year: bool) -> str | None:
+    one_year = len(plan_years) == 1               # a multi-year plan's own years stay as written
+
+    def moved(figure: Figure, is_year: bool, after: str) -> str | None:
         if is_year:
-            return str(year) if int(figure.value) in plan_years and int(figure.value) < year else None
+            return str(year) if one_year and int(figure.value) in plan_years and int(figure.value) < year else None
+        if figure.kind == "plain" and not _QUANTITY.match(after) and not figure.text[-1:] in "万亿千":
+            return None                             # 2型糖尿病, P3实验室, 120急救, 5G: names, not targets
         return phrases.placeholder.format(what=phrases.old_target.format(figure=figure.text))
 
     def old_date(m: re.Match) -> str:          # a deadline of the old plan is no deadline of the new one
-        if int(m.group(1)) not in plan_years:
+        if int(m.group(1)) not in plan_years or len(plan_years) != 1:
             return m.group(0)
         return phrases.placeholder.format(what=phrases.old_target.format(figure=m.group(0)))
 
@@ -66,7 +73,7 @@ def carry_forward(sentence: str, plan_years: tuple[int, ...], year: int, phrases
     text = _outside(_KEPT, text, lambda part: replace_figures(part, moved))
     text = re.sub(rf"^{year}年度?(?:[，,]\s*)?", "", text)
     text = _drop_prefix(text, SPEAKER_WORDS).lstrip("，, ")
-    if text.startswith(PLAN_LEAD_VERBS):
+    if text.startswith(PLAN_LEAD_VERBS) and not _drop_prefix(text, PLAN_LEAD_VERBS)[:1].isdigit():
         text = _drop_prefix(text, PLAN_LEAD_VERBS)
         if not text.startswith(CONTINUATION_WORDS):
             text = phrases.continue_ + text

@@ -105,7 +105,7 @@ def write_docx(draft: Draft, path: Path, *, clean: bool = False) -> None:
                 _add_body_paragraph(document, paragraph, notes, clean=clean)
     if notes:
         _add_footnotes_part(document, notes)
-    _add_page_numbers(document.sections[0])
+    _add_page_numbers(document)
     document.save(str(path))
 
 
@@ -136,15 +136,21 @@ def _set_up_page(section) -> None:
     grid.set(qn("w:charSpace"), str(char_space()))
 
 
-def _add_page_numbers(section) -> None:
-    """"— 1 —" centred at the foot: a PAGE field between two 一字线."""
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
-    p.style = PAGE_NUMBER.name
-    p.add_run("— ")
-    p._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
-    p.add_run(" —")
+def _add_page_numbers(document) -> None:
+    """"— 1 —" at the foot, as GB/T 9704 places it: odd pages on the right, even pages on the left, one
+    character in from the edge (odd and even footers)."""
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    for footer, alignment, side in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT, "right_indent"),
+                                    (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT, "left_indent")):
+        footer.is_linked_to_previous = False
+        p = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        p.style = PAGE_NUMBER.name
+        p.alignment = alignment
+        setattr(p.paragraph_format, side, SIHAO)           # one character of 四号
+        p.add_run("— ")
+        p._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+        p.add_run(" —")
 
 
 def _set_properties(document, draft: Draft) -> None:

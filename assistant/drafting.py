@@ -13,15 +13,15 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from assistant.composer import compose_offline, placeholders, strip_marker, without_placeholders
+from assistant.composer import carry_forward, compose_offline, placeholders, strip_marker
 from assistant.draft_model import Draft, DraftParagraph, DraftSection, Evidence
 from assistant.errors import DraftError
 from assistant.evidence import Scope, gather_evidence, resolve_scope
 from assistant.llm import ChatModel, LLMUnavailable
-from assistant.numbers import unverified
+from assistant.numbers import figures, unverified
 from ingest.chunking import TokenBudget
 from ingest.model import SectionKind
-from prompts.outline import Outline, OutlineSection, from_headings, load_outline, numbered
+from prompts.outline import Outline, OutlineSection, Phrases, from_headings, load_outline, numbered
 from prompts.render import Passage, draft_messages
 from vectorstore.docstore import DocumentStore
 from vectorstore.retrieval import HybridRetriever
@@ -32,6 +32,7 @@ Progress = Callable[[int, int, str], None]
 OnSection = Callable[[Draft, DraftSection], None]      # the draft so far, and its newest section
 YEARS = range(1990, 2101)
 _CITED = re.compile(r"\[(\d+)\]")
+UNCITED = "没有标注出处的段落"
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•]\s*|#+\s*)")
 
 
@@ -126,11 +127,13 @@ class Drafter:
             if not paragraphs:
                 run.draft.notes.append(f"{heading}：大模型没有给出内容，本节改用离线初稿。")
                 return None
-            missing = unverified(without_placeholders("\n".join(p.text for p in paragraphs)), sources)
+            # placeholders too: "【待定：原计划95%】" claims an old target that must be in the sources
+            missing = unverified("\n".join(p.text for p in paragraphs), sources)
+            missing += [UNCITED] if any(not p.citations for p in paragraphs) else []
             if not missing:
                 return paragraphs
             log.info("draft section %s: unverified figures %s (attempt %d)", heading, missing, attempt + 1)
-        run.draft.notes.append(f"{heading}：大模型草稿中的数字 {'、'.join(missing)} 在依据中找不到，重写后仍有，"
+        run.draft.notes.append(f"{heading}：大模型草稿中的 {'、'.join(missing)} 在依据中找不到，重写后仍有，"
                                "本节改用离线初稿。")
         return None
 
@@ -158,17 +161,23 @@ class Drafter:
             if len(headings) >= 2:
                 tokenizer = self.retriever.index.tokenizer
                 old = row.plan_years.end or scope.year
-                pairs = [(h.replace(f"{old}年", f"{scope.year}年"),
-                          tuple(w for w in tokenizer.words(h) if len(w) > 1 and not w.isdigit())) for h in headings]
+                topics = [topic_of(h, (old,), scope.year, standard.phrases) for h in headings]
+                pairs = [(t, tuple(w for w in tokenizer.words(t) if len(w) > 1 and not w.isdigit())) for t in topics]
                 outline = from_headings(pairs, f"《{row.title or row.source}》的计划部分", standard.title)
                 return Outline(outline.title, outline.parts, standard.phrases, outline.origin)
         raise DraftError("资料库中没有可作提纲的往年计划（至少要有两个小标题）。请改用标准提纲（不加 --outline），"
                          "或用 --outline 文件 指定提纲。")
 
 
+def plan_depth(paths: list[tuple[str, ...]]) -> int:
+    """Where a plan part's sections are in its heading paths: under the one part heading they share (1), or at
+    the top (0, a plan that is the whole document)."""
+    return 1 if paths and len({p[0] for p in paths if p}) == 1 and len({p[1] for p in paths if len(p) > 1}) >= 2 else 0
+
+
 def _plan_headings(paths: list[tuple[str, ...]]) -> list[str]:
-    """The section headings of a plan part: the level under the part heading they share, or the top."""
-    depth = 1 if paths and len({p[0] for p in paths if p}) == 1 and len({p[1] for p in paths if len(p) > 1}) >= 2 else 0
+    """The section headings of a plan part, markers dropped, in order."""
+    depth = plan_depth(paths)
     seen: list[str] = []
     for path in paths:
         if len(path) > depth:
@@ -176,6 +185,15 @@ def _plan_headings(paths: list[tuple[str, ...]]) -> list[str]:
             if heading and heading not in seen:
                 seen.append(heading)
     return seen
+
+
+def topic_of(heading: str, plan_years: tuple[int, ...], year: int, phrases: Phrases = Phrases()) -> str:
+    """An old plan's heading as a heading of the new one: "推进签约扩面提质，重点人群签约率达到80%" keeps its
+    topic ("推进签约扩面提质"); a target left in it becomes a placeholder; the plan's year becomes `year`."""
+    clauses = re.split(r"[，,；;]", heading)
+    if len(clauses) > 1 and figures("".join(clauses[1:])) and not figures(clauses[0]):
+        heading = clauses[0]
+    return carry_forward(heading, plan_years, year, phrases).rstrip("。")
 
 
 def parse_paragraphs(text: str, evidence: tuple[Evidence, ...]) -> tuple[DraftParagraph, ...]:

@@ -93,6 +93,8 @@ def _write_docx(draft: Draft, path: Path, clean: bool) -> None:
 
 
 def check_target(path: Path) -> None:
+    """Raise `DraftExportError` now if `path` cannot be written (type, folder, permission): before the work."""
+    _writer_for(path)
     folder = path.parent
     if not folder.exists():
         raise DraftExportError(f"无法写入 {path}：文件夹 {folder} 不存在。请先创建该文件夹，或换一个 --out 路径。")

@@ -79,9 +79,10 @@ def same_figure(a: str, b: str) -> bool:
     return bool(fa) and bool(fb) and {f.key for f in fa} & {f.key for f in fb} == {f.key for f in fb}
 
 
-def replace_figures(text: str, replace: Callable[[Figure, bool], str | None]) -> str:
-    """`text` with each figure (as `figures` reads it) replaced by `replace(figure, is_year)`; None keeps it.
-    `is_year`: a four-digit number followed by 年 or a range dash ("2023年底", "2022—2025年")."""
+def replace_figures(text: str, replace: Callable[[Figure, bool, str], str | None]) -> str:
+    """`text` with each figure (as `figures` reads it) replaced by `replace(figure, is_year, after)`; None keeps
+    it. `is_year`: a four-digit number followed by 年 or a range dash ("2023年底", "2022—2025年"); `after`:
+    the text that follows the figure (its unit, "型糖尿病", "G")."""
     folded = fold_digits(text)
     out, last = [], 0
     for m in _FIGURE.finditer(folded):
@@ -99,7 +100,7 @@ def replace_figures(text: str, replace: Callable[[Figure, bool], str | None]) ->
         after = folded[m.end("num"):].lstrip()[:1]
         is_year = (kind == "plain" and len(raw) == 4 and not m.group("unit") and 1949 <= value <= 2100
                    and after != "" and after in _YEAR_FOLLOWERS)
-        new = replace(Figure(text[start:end], kind, value), is_year)
+        new = replace(Figure(text[start:end], kind, value), is_year, text[end:])
         if new is not None:
             out += [text[last:start], new]
             last = end

@@ -23,12 +23,13 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable
 
+from assistant.composer import strip_marker
+from assistant.drafting import plan_depth
 from ingest.model import SectionKind
 
 KEY_TERMS = 30
 MIN_TEXT_MATCHES = 2
 _CJK = re.compile(r"[\u3400-\u9fff]")
-_MARKER = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、.．])\s*")
 Progress = Callable[[int, int, str], None]
 
 
@@ -100,21 +101,24 @@ def find_cases(store) -> list[Case]:
 
 
 def withheld(store, case: Case) -> frozenset[str]:
-    """The real plan, and every report written after it: summaries of its year or later, later plans."""
-    later = {r.id for r in store.reports() if r.id != case.report_id
-             and ((r.years.start or 0) >= case.year or (r.plan_years.start or 0) > case.year)}
+    """The real plan, and every report written after it or planning the same year: summaries of its year or
+    later, later plans, other copies of a plan for that one year, and anything dated after it."""
+    rows = store.reports()
+    dated = next((r.date for r in rows if r.id == case.report_id), None)
+    later = {r.id for r in rows if r.id != case.report_id
+             and ((r.years.start or 0) >= case.year or (r.plan_years.start or 0) > case.year
+                  or r.plan_years.years == (case.year,) or (dated and r.date and r.date > dated))}
     own = {c.id for c in store.chunks(case.report_id) if c.kind == SectionKind.PLANS}
     return frozenset(own | store.report_chunk_ids(later))
 
 
 def plan_sections(chunks) -> list[tuple[str, str]]:
     """A plan part's sections as (heading, text): the level under the part heading, or the top level."""
-    paths = [c.section_path for c in chunks]
-    depth = 1 if paths and len({p[0] for p in paths if p}) == 1 and len({p[1] for p in paths if len(p) > 1}) >= 2 else 0
+    depth = plan_depth([c.section_path for c in chunks])
     sections: dict[str, list[str]] = {}
     for chunk in chunks:
         path = chunk.section_path
-        heading = _MARKER.sub("", path[depth]) if len(path) > depth else ""
+        heading = strip_marker(path[depth]) if len(path) > depth else ""
         sections.setdefault(heading, []).append(" ".join(path[depth + 1:]) + "\n" + chunk.text)
     return [(h, "\n".join(texts)) for h, texts in sections.items()]
 
@@ -141,6 +145,7 @@ def run_backtest(settings, *, corpus: Path | None, workdir: Path, use_llm: bool,
                  progress: Progress | None = None) -> dict:
     from assistant.drafting import DraftRequest
     from assistant.errors import ReportAssistantError
+    from assistant.evidence import expand_terms
     from assistant.wiring import build_drafter
     from evals.runner import open_library
     from prompts.outline import load_outline
@@ -150,8 +155,6 @@ def run_backtest(settings, *, corpus: Path | None, workdir: Path, use_llm: bool,
     drafter, _ = build_drafter(settings, store, index=index)
     tokenizer = index.tokenizer
     outline = load_outline()
-    from assistant.evidence import expand_terms
-
     topic_terms = {s.id: expand_terms(s.terms, tokenizer.synonyms) for s in outline.sections() if s.terms}
     documents = {r.id: " ".join(c.text for c in store.chunks(r.id)) for r in store.reports()}
     df = Counter(w for text in documents.values() for w in set(tokenizer.words(text)))
@@ -201,9 +204,10 @@ def _means(rows: list[dict]) -> dict:
         for method in methods:
             values = {}
             for metric in ("sections", "terms", "on_plan", "chars"):
-                got = [r["scores"].get(method, {}).get(metric) for r in chosen]
-                got = [0.0 if g is None and method in ("baseline", "copy") and metric != "chars" else g for g in got]
-                got = [g for g in got if g is not None]
+                got = [r["scores"][method][metric] if method in r["scores"]
+                       else 0.0 if metric != "chars" else None      # no earlier plan to copy: nothing covered
+                       for r in chosen]
+                got = [g for g in got if g is not None]                # a score that does not apply (no topics)
                 values[metric] = round(sum(got) / len(got), 3) if got else None
             table[method] = values
         out[subset] = {"cases": len(chosen), "methods": table}

@@ -163,6 +163,9 @@ CONTINUATION_WORDS = ("继续", "持续", "进一步", "不断", "深入", "巩�
 # Text that speaks to a model rather than about the work (a prompt injection): never evidence for a draft.
 INSTRUCTION_MARKERS = ("忽略以上", "忽略上述", "忽略之前", "忽略前面", "以上指令", "上述指令", "新指令", "系统提示",
                        "ignore previous", "ignore all", "ignore the above", "system prompt")
+# A figure followed by these says who or what, not how many: 60岁以上, 孕28周, 2型糖尿病 (no unit at all).
+NOT_TARGET_UNITS = ("周岁", "岁", "周")
+DEADLINE_WORDS = ("底", "末", "中旬", "上旬", "下旬")          # 2023年底, 2023年6月底: a plan's deadline
 SPEAKER_WORDS = ("我委", "我局", "我县", "我市", "我区", "我们", "全委", "全局", "全县", "全市", "全区", "全系统")
 
 

@@ -129,10 +129,29 @@ def parse_outline(text: str, origin: str) -> Outline:
                            "请对照内置提纲 prompts/outlines/standard.toml 修改。") from None
     if not parts:
         raise OutlineError(f"提纲文件 {origin} 中没有任何 [[part]]。")
+    _check_fields(origin, title, phrases)
     ids = [s.id for s in (*parts, *catalogue)]
     if len(ids) != len(set(ids)):
         raise OutlineError(f"提纲文件 {origin} 中有重复的 id：{'、'.join(sorted({i for i in ids if ids.count(i) > 1}))}。")
     return Outline(title, parts, phrases, origin)
+
+
+# The placeholders each text may use, with sample values to try it on.
+_FIELDS = {"title": {"organisation": "某县卫健委", "year": 2024}, "consolidate": {"topic": "某项", "year": 2023, "fact": "某事"},
+           "address": {"problem": "某问题", "action": "某措施"}, "none": {"topic": "某项"}, "placeholder": {"what": "某值"},
+           "old_target": {"figure": "80%"}}
+
+
+def _check_fields(origin: str, title: str, phrases: Phrases) -> None:
+    """Every text formats with the placeholders it is given: a typo ({org}) is an error now, not mid-draft."""
+    texts = {"title": title} | {name.rstrip("_"): getattr(phrases, name) for name in Phrases.__slots__}
+    for name, text in texts.items():
+        try:
+            text.format(**_FIELDS.get(name, {}))
+        except (KeyError, IndexError, ValueError) as exc:
+            allowed = "、".join(f"{{{k}}}" for k in _FIELDS.get(name, {})) or "（无）"
+            raise OutlineError(f"提纲文件 {origin} 中 {name} 的写法有误（{exc!r}）。可用的占位符：{allowed}；"
+                               "要写花括号本身请写成 {{ 和 }}。") from None
 
 
 def _section(data: dict, origin: str, children: tuple[OutlineSection, ...] = ()) -> OutlineSection:

@@ -45,11 +45,12 @@ def cmd_draft(args: argparse.Namespace, settings) -> int:
         with progress_bar(enabled=not args.json, unit="节") as progress:
             draft = drafter.draft(request, progress=progress,
                                   on_section=(lambda d, s: _print_section(d, s, args.clean)) if live else None)
+    if args.out is not None:
+        path = export_draft(draft, args.out, clean=args.clean)
     if args.json:
         print_json(draft.as_json())
         return 0
     if args.out is not None:
-        path = export_draft(draft, args.out, clean=args.clean)
         empty = sum(1 for s in draft.sections if not s.found)
         print(f"已写入 {path}：{draft.title}，{sum(1 for s in draft.sections if s.paragraphs)} 节"
               + (f"（{empty} 节资料中无依据）" if empty else "")

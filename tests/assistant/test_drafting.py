@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from assistant.composer import carry_forward, without_placeholders
+from assistant.composer import carry_forward
 from assistant.draft_model import EvidenceKind
 from assistant.drafting import DraftRequest
 from assistant.errors import DraftError
@@ -38,8 +38,8 @@ def _assert_grounded(draft):
             continue
         for paragraph in section.paragraphs:
             assert paragraph.citations, paragraph.text            # every offline paragraph is cited
-            text = without_placeholders(paragraph.text)
-            assert unverified(text, _allowed_sources(section) + [f"{draft.year}年"]) == [], paragraph.text
+            # placeholders included: "【待定：原计划80%】" must name a target the sources hold
+            assert unverified(paragraph.text, _allowed_sources(section) + [f"{draft.year}年"]) == [], paragraph.text
             for citation in paragraph.citations:
                 assert any(citation.quote == e.quote for e in section.evidence)
 
@@ -106,6 +106,8 @@ def test_the_organisations_own_outline(samples_library):
     assert any("提纲取自《清河县卫健委2023年工作总结及2024年工作打算》" in n for n in draft.notes)
     headings = [s.heading for s in draft.sections]
     assert headings[0].startswith("一、") and len(headings) >= 2
+    assert "二、推进家庭医生签约扩面提质" in headings                  # the topic, not last year's target (80%)
+    assert not any(re.search(r"\d", h[2:]) for h in headings)
     _assert_grounded(draft)
 
 
@@ -183,3 +185,27 @@ def test_an_unreachable_llm_falls_back_to_the_offline_draft(samples_library):
     draft = _drafter(samples_library, llm).draft(DraftRequest(2024, organisation="清河县"))
     assert draft.mode == "offline" and any("无法连接大模型服务" in n for n in draft.notes)
     _assert_grounded(draft)
+
+
+def test_an_old_target_invented_inside_a_placeholder_is_caught(samples_library):
+    with FakeOpenAI() as server:
+        server.script = ["一是签约率达到【待定：原计划95%】[1]。", "一是签约率达到【待定：原计划96%】[1]。"]
+        draft = _family_doctor(samples_library, server)
+    assert len(server.requests) == 2 and draft.sections[-1].mode == "offline"
+    assert "95%" not in draft.text and "96%" not in draft.text
+
+
+def test_an_uncited_llm_paragraph_gets_the_strict_retry(samples_library):
+    with FakeOpenAI() as server:
+        server.script = ["一是全面推进家庭医生签约服务。", "一是全面推进家庭医生签约服务[1]。"]
+        draft = _family_doctor(samples_library, server)
+    section = draft.sections[-1]
+    assert len(server.requests) == 2 and "没有标注出处的段落" in server.requests[1]["messages"][0]["content"]
+    assert section.mode == "llm" and all(p.citations for p in section.paragraphs)
+
+
+def test_carry_forward_keeps_names_that_hold_digits():
+    phrases = Phrases()
+    text = "开展2型糖尿病筛查，完善120急救和5G应用，新建3个中心。"
+    assert carry_forward(text, (2023,), 2024, phrases) == "开展2型糖尿病筛查，完善120急救和5G应用，新建【待定：原计划3】个中心。"
+    assert carry_forward("2022年启动建设，2023年投入使用。", (2022, 2023, 2024), 2024, phrases) == "2022年启动建设，2023年投入使用。"

@@ -131,17 +131,20 @@ def test_docx_headings_are_literal_text_with_outline_levels(written):
         assert paragraph.style.element.pPr is None or paragraph.style.element.pPr.numPr is None
 
 
-def test_docx_footer_shows_the_page_number_between_dashes(written):
-    [paragraph] = written.sections[0].footer.paragraphs
-    shown = ""
-    for child in paragraph._p:
-        if child.tag == qn("w:r"):
-            shown += "".join(t.text for t in child.iter(qn("w:t")))
-        elif child.tag == qn("w:fldSimple"):
-            shown += "{" + child.get(qn("w:instr")).strip() + "}"
-    assert shown == "— {PAGE} —"
-    assert _east_asia(paragraph.style) == "宋体" and paragraph.style.font.size.pt == 14
-    assert paragraph.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
+def test_docx_footer_shows_the_page_number_between_dashes_odd_right_even_left(written):
+    assert written.settings.odd_and_even_pages_header_footer
+    section = written.sections[0]
+    for footer, alignment in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        [paragraph] = footer.paragraphs
+        shown = ""
+        for child in paragraph._p:
+            if child.tag == qn("w:r"):
+                shown += "".join(t.text for t in child.iter(qn("w:t")))
+            elif child.tag == qn("w:fldSimple"):
+                shown += "{" + child.get(qn("w:instr")).strip() + "}"
+        assert shown == "— {PAGE} —"
+        assert _east_asia(paragraph.style) == "宋体" and paragraph.style.font.size.pt == 14
+        assert paragraph.alignment == alignment
 
 
 def test_docx_citations_are_word_footnotes_in_reading_order(written):

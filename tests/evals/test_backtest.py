@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from evals.backtest import backtest_markdown, coverage, key_terms, run_backtest, topics
+from evals.backtest import _means, backtest_markdown, coverage, find_cases, key_terms, run_backtest, topics, withheld
 from tests.conftest import SAMPLES
 
 TOPICS = {"family_doctor": ("家庭医生", "签约"), "maternal": ("妇幼", "孕产妇", "婚检"), "projects": ("项目建设", "新院区")}
@@ -52,3 +52,44 @@ def test_backtest_over_the_samples(doc):
     report = backtest_markdown(doc)
     assert "基线：照抄上年计划标题" in report and "离线初稿" in report and "| 2024 |" in report
 
+
+
+def test_means_drop_scores_that_do_not_apply_and_count_a_missing_baseline_as_nothing():
+    def row(offline, baseline=None):
+        scores = {"offline": {"sections": offline, "terms": 0.5, "on_plan": 0.5, "chars": 100}}
+        if baseline is not None:
+            scores["baseline"] = {"sections": baseline, "terms": 0.1, "on_plan": 1.0, "chars": 10}
+        return {"skipped": None, "scores": scores}
+    means = _means([row(None, None), row(1.0, 1.0)])
+    assert means["all"]["methods"]["offline"]["sections"] == 1.0          # None (no topics) is not a score
+    assert means["all"]["methods"]["baseline"]["terms"] == 0.05           # no earlier plan: nothing covered
+    assert means["with_previous"]["cases"] == 1
+
+
+def test_withheld_hides_the_plan_later_reports_and_another_copy_of_the_plan(tmp_path):
+    from assistant.ingesting import ingest_and_index
+    from assistant.settings import load_settings
+    from assistant.wiring import open_document_store, open_search_index
+    from ingest.chunking import TokenBudget
+    from ingest.tokens import ConservativeCounter
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for f in SAMPLES.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    plan = next(SAMPLES.glob("*2024年工作打算.txt"))
+    (folder / "报送稿.txt").write_text(plan.read_text(encoding="gbk") + "\n（报送稿）\n", encoding="utf-8")   # a GBK file, re-saved
+    settings = load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"})
+    with open_document_store(settings, create=True) as store:
+        index, _ = open_search_index(settings)
+        ingest_and_index([folder], store, TokenBudget(350, ConservativeCounter()), index)
+        case = next(c for c in find_cases(store) if c.year == 2024 and c.source == plan.name)
+        hidden = withheld(store, case)
+        rows = {r.source: r for r in store.reports()}
+        chunks = {name: {c.id: c for c in store.chunks(rows[name].id)} for name in rows}
+    own = chunks[plan.name]
+    assert {i for i, c in own.items() if c.kind.value == "plans"} <= hidden            # the real plan
+    assert not {i for i, c in own.items() if c.kind.value != "plans"} & hidden        # its own 2023 summary stays
+    assert set(chunks["报送稿.txt"]) <= hidden                                         # a second copy of the plan
+    assert set(chunks["清河县卫健委2024年上半年工作总结.txt"]) <= hidden                  # written after
+    assert not set(chunks["清河县卫健委2022年工作总结和2023年工作计划.txt"]) & hidden     # written before

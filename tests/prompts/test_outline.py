@@ -45,3 +45,13 @@ def test_bad_outline_files_name_the_file_and_the_fix(text, message):
 def test_a_missing_file(tmp_path):
     with pytest.raises(OutlineError, match="找不到提纲文件"):
         load_outline(tmp_path / "none.toml")
+
+
+@pytest.mark.parametrize("text, field", [
+    ('title = "{org}计划"\n[[part]]\nheading = "甲"', "title"),
+    ('title = "{year:%d}"\n[[part]]\nheading = "甲"', "title"),
+    ('[phrases]\nconsolidate = "{years}"\n[[part]]\nheading = "甲"', "consolidate"),
+])
+def test_a_mistyped_placeholder_is_an_error_when_the_file_is_read(text, field):
+    with pytest.raises(OutlineError, match=f"{field} 的写法有误.*可用的占位符"):
+        parse_outline(text, "我的提纲.toml")
