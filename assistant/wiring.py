@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.errors import ConfigError
 from assistant.settings import Settings
 from ingest.chunking import TokenBudget
 from ingest.tokens import load_token_counter
 from vectorstore.docstore import DocumentStore
+
+if TYPE_CHECKING:
+    from assistant.answering import Answerer
+    from assistant.drafting import Drafter
+    from vectorstore.indexes import SearchIndex
+    from vectorstore.retrieval import HybridRetriever
 
 DOCSTORE_FILE = "documents.sqlite3"
 HASHING_DENSE_WEIGHT = 0.25
@@ -112,3 +120,42 @@ def build_drafter(settings: Settings, store: DocumentStore, *, llm=None, embedde
     context = TokenBudget(settings.answer.context_tokens, budget.counter)
     return Drafter(retriever, store, llm=build_llm(settings, llm), context_budget=context), notices + [
         n for n in (notice,) if n]
+
+
+@dataclass
+class Services:
+    """The long-lived collaborators of a front end that serves many requests (the UI): built once, shared by
+    every handler; `refresh()` after an ingest or removal so places and years are current."""
+
+    settings: Settings
+    store: DocumentStore
+    index: SearchIndex
+    retriever: HybridRetriever
+    answerer: Answerer
+    drafter: Drafter
+    notices: list[str] = field(default_factory=list)
+
+    def refresh(self) -> None:
+        self.index.sync(self.store)
+        self.retriever.refresh()
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_services(settings: Settings, *, embedder=None, llm=None) -> Services:
+    """Everything a UI needs, over the settings' data directory (created when missing)."""
+    from assistant.answering import Answerer
+    from assistant.drafting import Drafter
+
+    store = open_document_store(settings, create=True)
+    index, notices = open_search_index(settings, embedder=embedder)
+    index.sync(store)
+    retriever, more = build_retriever(settings, store, index=index)
+    budget, notice = token_budget(settings)
+    context = TokenBudget(settings.answer.context_tokens, budget.counter)
+    model = build_llm(settings, llm)
+    return Services(settings, store, index, retriever,
+                    Answerer(retriever, llm=model, context_budget=context, k=settings.answer.k),
+                    Drafter(retriever, store, llm=model, context_budget=context),
+                    notices + more + [n for n in (notice,) if n])

@@ -102,9 +102,14 @@ class HybridRetriever:
         self.reranker = reranker
         if self.config.mode not in MODES:
             raise ValueError(f"unknown retrieval mode {self.config.mode!r}")
-        self._reports = store.report_rows()
-        self.gazetteer = Gazetteer.from_reports(self._reports.values())
-        self._newest_year = store.newest_year()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-read what is cached from the store (reports, places, newest year): after an ingest or removal."""
+        reports = self.store.report_rows()
+        self.gazetteer = Gazetteer.from_reports(reports.values())
+        self._newest_year = self.store.newest_year()
+        self._reports = reports
 
     def search(self, query: str, k: int = 5, *, year: int | None = None,
                exclude: Collection[str] = ()) -> SearchResult:

@@ -74,3 +74,39 @@ def test_a_store_from_the_previous_version_opens_with_nothing_lost(tmp_path):
     [chunk] = store.chunks()
     assert chunk.text == "已接种186420剂。" and not chunk.years_sure and not chunk.outline_only
     assert store.file("/r/a.txt").pipeline == "v1/conservative-v1/350"       # differs: the next ingest re-parses
+
+
+def test_one_store_serves_many_threads_while_one_writes(tmp_path, budget):
+    """A UI runs handlers in worker threads: readers in 8 threads and a writer in another, one store."""
+    import threading
+
+    store = DocumentStore(tmp_path / "docs.sqlite3")
+    store.replace_file(_record("/r/base.txt", "base"), ingest_text(TEXT_2022, budget, source="base.txt"))
+    errors: list[BaseException] = []
+    seen: list[int] = []
+
+    def read() -> None:
+        try:
+            for _ in range(50):
+                chunks = list(store.chunks())
+                assert chunks and store.reports()
+                seen.append(len(chunks))
+        except BaseException as exc:          # noqa: BLE001 - collected and re-raised in the test thread
+            errors.append(exc)
+
+    def write() -> None:
+        try:
+            for n in range(20):
+                store.replace_file(_record(f"/r/{n}.txt", f"sha{n}"), ingest_text(TEXT_2023, budget, source=f"{n}.txt"))
+        except BaseException as exc:          # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(8)] + [threading.Thread(target=write)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert len(seen) == 400 and min(seen) >= 2
+    assert store.counts()["files"] == 21
+    store.close()

@@ -1,0 +1,39 @@
+"""The services object a UI keeps: built once, shared by threads, refreshed after an ingest."""
+
+import threading
+
+from assistant.ingesting import ingest_and_index
+from assistant.settings import load_settings
+from assistant.wiring import build_services
+from ingest.chunking import TokenBudget
+from ingest.tokens import ConservativeCounter
+from tests.conftest import SAMPLES, VARIED
+
+
+def test_services_see_a_new_place_after_refresh_and_serve_threads(tmp_path):
+    settings = load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"})
+    services = build_services(settings)
+    budget = TokenBudget(350, ConservativeCounter())
+    ingest_and_index([SAMPLES], services.store, budget, services.index)
+    services.refresh()
+    assert "清河县" in services.retriever.gazetteer.keys
+    ingest_and_index([VARIED / "寿光市卫生健康局2023年工作总结及2024年工作计划.txt"], services.store, budget, services.index)
+    assert "寿光市" not in services.retriever.gazetteer.keys             # cached until refreshed …
+    services.refresh()
+    assert "寿光市" in services.retriever.gazetteer.keys                 # … then current
+    answers, errors = [], []
+
+    def ask() -> None:
+        try:
+            answers.append(services.answerer.ask("寿光市2023年家庭医生签约率", use_llm=False))
+        except BaseException as exc:          # noqa: BLE001 - re-raised below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(answers) == 8
+    assert all(a.citations and a.citations[0].chunk.source.startswith("寿光市") for a in answers)
+    services.close()
