@@ -133,6 +133,7 @@ class Services:
     retriever: HybridRetriever
     answerer: Answerer
     drafter: Drafter
+    budget: TokenBudget
     notices: list[str] = field(default_factory=list)
 
     def refresh(self) -> None:
@@ -157,5 +158,5 @@ def build_services(settings: Settings, *, embedder=None, llm=None) -> Services:
     model = build_llm(settings, llm)
     return Services(settings, store, index, retriever,
                     Answerer(retriever, llm=model, context_budget=context, k=settings.answer.k),
-                    Drafter(retriever, store, llm=model, context_budget=context),
+                    Drafter(retriever, store, llm=model, context_budget=context), budget,
                     notices + more + [n for n in (notice,) if n])

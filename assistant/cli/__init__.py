@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from assistant.cli import draft, evaluate, library, query
+from assistant.cli import draft, evaluate, library, query, serve
 from assistant.cli.output import configure_logging, load_settings
 
 PROG = "report-assistant"
@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--data-dir", type=Path, help="数据目录（文档库与索引），默认 ~/.report-assistant")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in (library, query, draft, evaluate):
+    for group in (library, query, draft, evaluate, serve):
         group.register(commands, common)
     return parser
 

@@ -1,0 +1,73 @@
+"""问答 tab: chat with streaming, sources in a collapsible panel, a year filter, example questions and a new
+conversation. Each browser session keeps its own conversation (gr.State), so follow-ups keep context."""
+
+from __future__ import annotations
+
+import queue
+import threading
+
+import gradio as gr
+
+from assistant.answer_model import STREAM_VOID_NOTE
+from assistant.answering import Conversation
+from ui.render import answer_text, sources_markdown
+
+EXAMPLES = ["2023年重点人群签约率是多少", "2023年存在哪些问题", "明年家庭医生签约有什么计划", "县医院新院区总投资多少"]
+_DONE = object()
+
+
+def build(services) -> None:
+    chatbot = gr.Chatbot(label="对话", height=460, buttons=["copy"])
+    with gr.Row():
+        question = gr.Textbox(placeholder="输入问题，如“2021年疫苗接种剂次”", show_label=False, scale=6)
+        send = gr.Button("发送", variant="primary", scale=1)
+    with gr.Row():
+        year = gr.Number(label="只看这一年（可选）", precision=0, value=None)
+        use_llm = gr.Checkbox(label="使用大模型（已配置时）", value=services.answerer.llm is not None,
+                              interactive=services.answerer.llm is not None)
+        new = gr.Button("新对话")
+    with gr.Accordion("出处", open=False):
+        sources = gr.Markdown("（提问后在这里显示出处）")
+    gr.Examples(EXAMPLES, inputs=question, label="示例问题")
+    conversation = gr.State(None)
+
+    def respond(message: str, history: list, conv, year_value, llm_on: bool):
+        message = (message or "").strip()
+        if not message:
+            raise gr.Error("请输入问题。")
+        conv = conv or Conversation()
+        history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
+        yield history, gr.update(), conv, ""
+        tokens: queue.Queue = queue.Queue()
+        result: dict = {}
+
+        def work() -> None:
+            try:
+                result["answer"] = services.answerer.ask(
+                    message, conversation=conv, use_llm=bool(llm_on), year=int(year_value) if year_value else None,
+                    on_token=tokens.put)
+            except Exception as exc:                      # shown to the user below, with its message
+                result["error"] = exc
+            finally:
+                tokens.put(_DONE)
+
+        threading.Thread(target=work, daemon=True).start()
+        shown = ""
+        while (token := tokens.get()) is not _DONE:
+            shown += token
+            history[-1] = {"role": "assistant", "content": shown}
+            yield history, gr.update(), conv, ""
+        if "error" in result:
+            raise gr.Error(str(result["error"]))
+        answer = result["answer"]
+        text = answer_text(answer)
+        if answer.stream_void:
+            text = f"~~{shown}~~\n\n{STREAM_VOID_NOTE}\n\n{text}"
+        history[-1] = {"role": "assistant", "content": text}
+        yield history, sources_markdown(answer), conv, ""
+
+    for trigger in (send.click, question.submit):
+        trigger(respond, [question, chatbot, conversation, year, use_llm], [chatbot, sources, conversation, question],
+                api_visibility="private")
+    new.click(lambda: ([], "（提问后在这里显示出处）", None), outputs=[chatbot, sources, conversation],
+              api_visibility="private")
