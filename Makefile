@@ -24,6 +24,7 @@ setup: $(VENV)/.installed
 demo: setup
 	$(VENV)/bin/report-assistant ingest --data-dir $(DATA) assistant/samples
 	$(VENV)/bin/report-assistant ask --data-dir $(DATA) "2023年重点人群签约率是多少"
+	$(VENV)/bin/report-assistant serve --data-dir $(DATA) --with-samples
 
 test: setup
 	$(MAKE) gate

@@ -47,6 +47,11 @@ class DraftRequest:
     withheld: frozenset[str] = frozenset()      # chunk ids the draft must not see (the backtest's real plan)
 
 
+def section_labels(outline: Outline | None = None) -> list[str]:
+    """The labels of the sections an outline drafts (the standard one by default), for pickers."""
+    return [s.label for s in (outline or load_outline()).sections()]
+
+
 class Drafter:
     def __init__(self, retriever: HybridRetriever, store: DocumentStore, *, llm: ChatModel | None = None,
                  context_budget: TokenBudget) -> None:

@@ -61,9 +61,10 @@ def unsafe_binding(host: str, auth) -> str | None:
             "请加 --auth 用户名:密码，或改回 --host 127.0.0.1。")
 
 
-def launch(app: gr.Blocks, *, host: str = "127.0.0.1", port: int = 7860, auth: tuple[str, str] | None = None,
+def launch(app: gr.Blocks, *, host: str = "127.0.0.1", port: int | None = 7860, auth: tuple[str, str] | None = None,
            block: bool = True) -> str:
-    """Start serving; returns the local address. `block=False` returns at once (tests)."""
+    """Start serving; returns the local address. `port=None`: the first free one from 7860; `block=False`
+    returns at once (tests)."""
     from assistant.uploads import MAX_UPLOAD_MB
 
     app.queue(default_concurrency_limit=8)

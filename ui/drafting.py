@@ -7,17 +7,15 @@ from datetime import datetime
 
 import gradio as gr
 
-from assistant.drafting import DraftRequest
+from assistant.drafting import DraftRequest, section_labels
 from assistant.export import export_draft, to_markdown
-from prompts.outline import load_outline
 from ui.render import draft_sources_markdown
 
 DRAFTS = "drafts"
 
 
 def build(services) -> None:
-    outline = load_outline()
-    labels = [s.label for s in outline.sections()]
+    labels = section_labels()
     organisations = sorted({r.organisation for r in services.store.reports() if r.organisation})
     newest = services.store.newest_year()
     with gr.Row():

@@ -1,0 +1,98 @@
+"""The app through `gradio_client`, against a server this test starts on loopback."""
+
+from __future__ import annotations
+
+import json
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.conftest import SAMPLES
+
+gradio_client = pytest.importorskip("gradio_client")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    from assistant.ingesting import ingest_and_index
+    from assistant.settings import load_settings
+    from assistant.wiring import build_services
+    from ui.app import build_app, launch
+
+    root = tmp_path_factory.mktemp("ui")
+    settings = load_settings(data_dir=root / "data", **{"embedding.kind": "hashing"})
+    services = build_services(settings)
+    ingest_and_index([SAMPLES], services.store, services.budget, services.index)
+    services.refresh()
+    app = build_app(services)
+    url = launch(app, host="127.0.0.1", port=None, block=False)
+    client = gradio_client.Client(url, verbose=False)
+    yield services, client, root
+    app.close()
+    services.close()
+
+
+def test_ask_returns_the_answer_with_its_source(served):
+    _, client, _ = served
+    text = client.predict("2023年重点人群签约率是多少", None, api_name="/ask")
+    assert "79.8%" in text and "出处：" in text and "清河县卫健委2023年工作总结及2024年工作打算" in text
+
+
+def test_draft_returns_the_json_draft(served):
+    _, client, _ = served
+    doc = json.loads(client.predict(2024, "清河县", "family_doctor", False, api_name="/draft"))
+    assert doc["organisation"] == "清河县卫健委" and doc["sections"][1]["heading"] == "（一）做实家庭医生签约服务"
+    assert doc["sections"][1]["paragraphs"][0]["citations"]
+
+
+def test_twenty_concurrent_questions_all_answered(served):
+    _, client, _ = served
+    questions = ["2023年重点人群签约率是多少", "2022年疫苗接种剂次", "县医院新院区总投资多少", "2023年存在哪些问题"] * 5
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        answers = list(pool.map(lambda q: client.predict(q, None, api_name="/ask"), questions))
+    assert len(answers) == 20 and all(a.strip() for a in answers)
+    assert all("79.8%" in a for a in answers[::4])
+
+
+def _rows(table) -> list[list]:
+    return table["data"] if isinstance(table, dict) else table
+
+
+def test_upload_a_gbk_text_and_a_docx_then_ask(served, tmp_path):
+    from docx import Document
+
+    _, client, root = served
+    gbk = tmp_path / "白云县卫健局2023年工作总结.txt"
+    gbk.write_bytes("白云县卫健局2023年工作总结\n一、工作完成情况\n（一）疫苗接种。全年接种疫苗56789剂次。\n".encode("gbk"))
+    word = tmp_path / "白云县卫健局2022年工作总结.docx"
+    document = Document()
+    for line in ("白云县卫健局2022年工作总结", "一、工作完成情况", "（一）家庭医生签约。重点人群签约率71.3%。"):
+        document.add_paragraph(line)
+    document.save(str(word))
+    outcome, reports, _names = client.predict([gradio_client.handle_file(str(gbk)), gradio_client.handle_file(str(word))],
+                                              api_name="/ingest")
+    statuses = {row[0]: row[1] for row in _rows(outcome)}
+    assert statuses == {gbk.name: "已导入", word.name: "已导入"}
+    assert {gbk.name, word.name} <= {row[0] for row in _rows(reports)}
+    assert sorted(p.name for p in (root / "data" / "uploads").iterdir()) == sorted([gbk.name, word.name])
+    assert "56789" in client.predict("白云县2023年疫苗接种剂次", None, api_name="/ask")
+    assert "71.3%" in client.predict("白云县2022年重点人群签约率", None, api_name="/ask")
+
+
+def test_a_file_of_another_type_is_refused_and_not_kept(served, tmp_path):
+    """The upload component itself refuses other types (the browser's picker shows only report types)."""
+    _, client, root = served
+    bad = tmp_path / "工具.exe"
+    bad.write_bytes(b"MZ\x90\x00")
+    with pytest.raises(Exception, match="Invalid file type"):
+        client.predict([gradio_client.handle_file(str(bad))], api_name="/ingest")
+    assert not (root / "data" / "uploads" / "工具.exe").exists()
+
+
+def test_binding_beyond_loopback_without_a_password_is_warned():
+    from ui.app import unsafe_binding
+
+    assert unsafe_binding("127.0.0.1", None) is None
+    assert unsafe_binding("0.0.0.0", ("a", "b")) is None
+    warning = unsafe_binding("0.0.0.0", None)
+    assert "0.0.0.0" in warning and "--auth" in warning
