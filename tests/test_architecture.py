@@ -16,7 +16,8 @@ ALLOWED = {
     "ui": {"ui", "assistant", "ingest"},
     "evals": {"evals", "assistant", "vectorstore", "prompts", "ingest"},
 }
-EDGE = {"assistant/cli/evaluate.py": {"evals"}, "assistant/cli/serve.py": {"ui"}}
+EDGE = {"assistant/cli/evaluate.py": {"evals"}, "assistant/cli/serve.py": {"ui"},
+        "ui/evaluation.py": {"evals"}}      # front ends (CLI, UI) may run the evaluation suites
 ADAPTERS = {
     "chromadb": {"vectorstore/chroma.py", "evals/baseline.py"},
     "langchain_chroma": {"evals/baseline.py"},
@@ -27,7 +28,7 @@ ADAPTERS = {
     "sentence_transformers": {"vectorstore/embedders.py", "vectorstore/rerank.py"},
     "huggingface_hub": {"vectorstore/embedders.py"},
     "jieba": {"vectorstore/tokenize.py"},
-    "gradio": {"ui/app.py", "ui/chat.py", "ui/drafting.py", "ui/library.py"},
+    "gradio": {"ui/app.py", "ui/chat.py", "ui/drafting.py", "ui/evaluation.py", "ui/library.py"},
     "docx": {"assistant/docx_writer.py"},
     "pypdf": {"ingest/loaders.py"},
     "tiktoken": {"ingest/tokens.py"},

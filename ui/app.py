@@ -1,5 +1,5 @@
 """The Gradio app: one tab per room (ui/chat.py, drafting.py, library.py, status), named API endpoints for
-`gradio_client` (/ask, /draft, /ingest, /remove), and launching with safe defaults.
+`gradio_client` (/ask, /draft, /ingest, /remove, /eval), and launching with safe defaults.
 
 `build_app(services)` only lays out; `launch(...)` binds (127.0.0.1 by default) and warns when bound to
 another address without authentication.
@@ -13,7 +13,7 @@ import logging
 import gradio as gr
 
 from assistant.drafting import DraftRequest
-from ui import chat, drafting, library
+from ui import chat, drafting, evaluation, library
 from ui.render import answer_with_citations, status_markdown
 
 log = logging.getLogger(__name__)
@@ -31,6 +31,8 @@ def build_app(services) -> gr.Blocks:
                 drafting.build(services)
             with gr.Tab("资料库"):
                 library.build(services)
+            with gr.Tab("评测"):
+                evaluation.build(services)
             with gr.Tab("状态"):
                 status = gr.Markdown(status_markdown(services))
                 gr.Button("刷新").click(lambda: status_markdown(services), outputs=status, api_visibility="private")

@@ -96,3 +96,14 @@ def test_binding_beyond_loopback_without_a_password_is_warned():
     assert unsafe_binding("0.0.0.0", ("a", "b")) is None
     warning = unsafe_binding("0.0.0.0", None)
     assert "0.0.0.0" in warning and "--auth" in warning
+
+
+def test_eval_runs_a_built_in_set_and_keeps_its_history(served):
+    services, client, root = served
+    result = client.predict("示例报告 samples", None, ["hybrid", "lexical"], api_name="/eval")
+    metrics, chart, missed, history, summary = result
+    doc = json.loads(summary)
+    assert doc["golden"] == "samples.jsonl" and doc["retrievers"]["hybrid"]["recall@5"] > 0.8
+    assert str(chart).endswith(".png")
+    assert (root / "data" / "eval_history.jsonl").exists()
+    assert any(row[1] == "samples.jsonl" for row in _rows(history))
