@@ -14,6 +14,16 @@ from ui.render import answer_text, sources_markdown
 
 EXAMPLES = ["2023年重点人群签约率是多少", "2023年存在哪些问题", "明年家庭医生签约有什么计划", "县医院新院区总投资多少"]
 _DONE = object()
+ANY_YEAR = "不限"
+
+
+def _year(value) -> int | None:
+    text = str(value or "").strip()
+    if not text or text == ANY_YEAR:
+        return None
+    if not text.isdigit():
+        raise gr.Error(f"年份“{text}”无效：请选一个年份，或选“{ANY_YEAR}”。")
+    return int(text)
 
 
 def build(services) -> None:
@@ -22,7 +32,8 @@ def build(services) -> None:
         question = gr.Textbox(placeholder="输入问题，如“2021年疫苗接种剂次”", show_label=False, scale=6)
         send = gr.Button("发送", variant="primary", scale=1)
     with gr.Row():
-        year = gr.Number(label="只看这一年（可选）", precision=0, value=None)
+        years = sorted({y for r in services.store.reports() for y in r.years.years}, reverse=True)
+        year = gr.Dropdown([ANY_YEAR, *map(str, years)], value=ANY_YEAR, label="只看这一年", allow_custom_value=True)
         use_llm = gr.Checkbox(label="使用大模型（已配置时）", value=services.answerer.llm is not None,
                               interactive=services.answerer.llm is not None)
         new = gr.Button("新对话")
@@ -44,7 +55,7 @@ def build(services) -> None:
         def work() -> None:
             try:
                 result["answer"] = services.answerer.ask(
-                    message, conversation=conv, use_llm=bool(llm_on), year=int(year_value) if year_value else None,
+                    message, conversation=conv, use_llm=bool(llm_on), year=_year(year_value),
                     on_token=tokens.put)
             except Exception as exc:                      # shown to the user below, with its message
                 result["error"] = exc
