@@ -87,3 +87,14 @@ def test_eval_runs_a_built_in_set_and_keeps_its_history(served):
     assert str(chart).endswith(".png")
     assert (root / "data" / "eval_history.jsonl").exists()
     assert any(row[1] == "samples.jsonl" for row in _rows(history))
+
+
+def test_uploading_the_shared_reports_then_asking_the_classic_question(served, corpus):
+    """As a new user would: upload ../shared/corpus in 资料库, ask “2021 年疫苗接种剂次”. (Last in this file: it
+    adds reports to the shared server.)"""
+    _, client, _ = served
+    files = sorted(corpus.iterdir())
+    outcome, _reports, _names = client.predict([gradio_client.handle_file(str(f)) for f in files], api_name="/ingest")
+    assert {row[1] for row in _rows(outcome)} == {"已导入"} and len(_rows(outcome)) == len(files)
+    text = client.predict("2021 年疫苗接种剂次", None, api_name="/ask")
+    assert "201187" in text and "《2017年以来工作总结和未来五年工作谋划》（八公山区卫健委）" in text
