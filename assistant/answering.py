@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Collection
 
 from assistant.answer_model import Answer, Citation
 from assistant.extractive import extractive_answer
@@ -66,7 +66,8 @@ class Answerer:
         self._chain = self._build_chain()
 
     def ask(self, question: str, *, conversation: Conversation | None = None, use_llm: bool = True,
-            year: int | None = None, on_token: Tokens | None = None) -> Answer:
+            year: int | None = None, on_token: Tokens | None = None, exclude: Collection[str] = ()) -> Answer:
+        """`exclude`: chunk ids never to use (a question kept to one organisation or document)."""
         shown: list[str] = []
 
         def show(token: str) -> None:
@@ -74,7 +75,7 @@ class Answerer:
             on_token(token)
 
         state = {"question": question, "conversation": conversation, "use_llm": use_llm and self.llm is not None,
-                 "year": year, "on_token": show if on_token else None, "notes": []}
+                 "year": year, "on_token": show if on_token else None, "notes": [], "exclude": exclude}
         answer: Answer = self._chain.invoke(state)
         if shown:       # the tokens on screen are the answer, or a draft the caller must mark void
             kept = answer.mode == "llm" and answer.text == "".join(shown).strip()
@@ -101,7 +102,7 @@ class Answerer:
             year = year or previous.year
             state["notes"].append(f"追问按上文理解为：{effective}")
         state.update(effective=effective, focus=focus)
-        state["result"] = self.retriever.search(effective, self.k, year=year)
+        state["result"] = self.retriever.search(effective, self.k, year=year, exclude=state["exclude"])
         return state
 
     def _condense(self, conversation: Conversation, question: str) -> str:

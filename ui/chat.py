@@ -10,11 +10,13 @@ import gradio as gr
 
 from assistant.answer_model import STREAM_VOID_NOTE
 from assistant.answering import Conversation
+from assistant.scope import chunks_outside
 from ui.render import answer_text, sources_markdown
 
 EXAMPLES = ["2023年重点人群签约率是多少", "2023年存在哪些问题", "明年家庭医生签约有什么计划", "县医院新院区总投资多少"]
 _DONE = object()
 ANY_YEAR = "不限"
+ALL = "全部"
 
 
 def _year(value) -> int | None:
@@ -34,6 +36,9 @@ def build(services) -> None:
     with gr.Row():
         years = sorted({y for r in services.store.reports() for y in r.years.years}, reverse=True)
         year = gr.Dropdown([ANY_YEAR, *map(str, years)], value=ANY_YEAR, label="只看这一年", allow_custom_value=True)
+        organisation = gr.Dropdown([ALL, *sorted({r.organisation for r in services.store.reports() if r.organisation})],
+                                   value=ALL, label="只看这个单位")
+        document = gr.Dropdown([ALL, *sorted({f.source for f in services.store.files()})], value=ALL, label="只看这份文件")
         use_llm = gr.Checkbox(label="使用大模型（已配置时）", value=services.answerer.llm is not None,
                               interactive=services.answerer.llm is not None)
         new = gr.Button("新对话")
@@ -42,11 +47,13 @@ def build(services) -> None:
     gr.Examples(EXAMPLES, inputs=question, label="示例问题")
     conversation = gr.State(None)
 
-    def respond(message: str, history: list, conv, year_value, llm_on: bool):
+    def respond(message: str, history: list, conv, year_value, llm_on: bool, org: str, doc: str):
         message = (message or "").strip()
         if not message:
             raise gr.Error("请输入问题。")
         conv = conv or Conversation()
+        exclude = chunks_outside(services.store, organisation=None if org in (None, ALL) else org,
+                                 source=None if doc in (None, ALL) else doc)
         history = list(history or []) + [{"role": "user", "content": message}, {"role": "assistant", "content": "…"}]
         yield history, gr.update(), conv, ""
         tokens: queue.Queue = queue.Queue()
@@ -56,7 +63,7 @@ def build(services) -> None:
             try:
                 result["answer"] = services.answerer.ask(
                     message, conversation=conv, use_llm=bool(llm_on), year=_year(year_value),
-                    on_token=tokens.put)
+                    on_token=tokens.put, exclude=exclude)
             except Exception as exc:                      # shown to the user below, with its message
                 result["error"] = exc
             finally:
@@ -78,7 +85,8 @@ def build(services) -> None:
         yield history, sources_markdown(answer), conv, ""
 
     for trigger in (send.click, question.submit):
-        trigger(respond, [question, chatbot, conversation, year, use_llm], [chatbot, sources, conversation, question],
+        trigger(respond, [question, chatbot, conversation, year, use_llm, organisation, document],
+                [chatbot, sources, conversation, question],
                 api_visibility="private")
     new.click(lambda: ([], "（提问后在这里显示出处）", None), outputs=[chatbot, sources, conversation],
               api_visibility="private")

@@ -238,3 +238,14 @@ def test_a_streamed_answer_that_holds_is_kept(corpus_data):
         server.script = ["截至9月21日，八公山区已接种201187剂[1]。"]
         answer = _answerer(corpus_data, base_url=server.url, api_key="k").ask("2021年疫苗接种剂次", on_token=lambda t: None)
     assert answer.streamed == "kept" and not answer.stream_void
+
+
+def test_a_question_kept_to_one_document(shared_library):
+    from assistant.scope import chunks_outside
+    from assistant.wiring import build_answerer
+
+    answerer, _ = build_answerer(shared_library.settings, shared_library.store, index=shared_library.index)
+    outside = chunks_outside(shared_library.store, source="001_3cbf79e9d602b8eb.txt")
+    answer = answerer.ask("疫苗接种剂次", use_llm=False, exclude=outside)
+    assert answer.citations and {c.chunk.source for c in answer.citations} == {"001_3cbf79e9d602b8eb.txt"}
+    assert chunks_outside(shared_library.store) == frozenset()
