@@ -43,4 +43,4 @@ def build(services) -> None:
         files = [str(export_draft(draft, folder / f"{stem}.docx")), str(export_draft(draft, folder / f"{stem}.md"))]
         return to_markdown(draft), draft_sources_markdown(draft), files
 
-    go.click(generate, [year, organisation, sections, use_llm], [preview, sources, downloads], api_visibility="private")
+    go.click(generate, [year, organisation, sections, use_llm], [preview, sources, downloads], api_name="draft_files")

@@ -89,6 +89,23 @@ def test_eval_runs_a_built_in_set_and_keeps_its_history(served):
     assert any(row[1] == "samples.jsonl" for row in _rows(history))
 
 
+def test_the_draft_tab_gives_a_word_file_in_the_gongwen_fonts(served):
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    _, client, _ = served
+    preview, sources, files = client.predict(2023, "清河县卫健委", ["家庭医生签约", "妇幼健康"], False,
+                                             api_name="/draft_files")
+    assert preview.startswith("# 清河县卫健委2023年卫生健康工作计划") and "〔" not in preview
+    assert "清河县卫健委2022年工作总结和2023年工作计划" in sources
+    paths = [f if isinstance(f, str) else f["path"] for f in files]
+    docx = next(p for p in paths if p.endswith(".docx"))
+    assert any(p.endswith(".md") for p in paths)
+    styles = {s.name: s for s in Document(docx).styles}
+    fonts = {name: styles[name].element.rPr.rFonts.get(qn("w:eastAsia")) for name in ("公文标题", "公文正文", "一级标题", "二级标题")}
+    assert fonts == {"公文标题": "方正小标宋简体", "公文正文": "仿宋_GB2312", "一级标题": "黑体", "二级标题": "楷体_GB2312"}
+
+
 def test_uploading_the_shared_reports_then_asking_the_classic_question(served, corpus):
     """As a new user would: upload ../shared/corpus in 资料库, ask “2021 年疫苗接种剂次”. (Last in this file: it
     adds reports to the shared server.)"""
