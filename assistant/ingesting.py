@@ -43,6 +43,7 @@ class FileOutcome:
 class IngestSummary:
     files: list[FileOutcome] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)      # files in folders with unsupported types
+    refused: list[tuple[str, str]] = field(default_factory=list)   # (path, reason): links not followed
     removed_chunk_ids: list[str] = field(default_factory=list)
     added_chunk_ids: list[str] = field(default_factory=list)
 
@@ -53,12 +54,13 @@ class IngestSummary:
     def totals(self) -> dict[str, int]:
         count = lambda status: sum(1 for f in self.files if f.status == status)  # noqa: E731
         return {"files": len(self.files), "ingested": count("ingested"), "unchanged": count("unchanged"),
-                "failed": count("failed"), "skipped": len(self.skipped),
+                "failed": count("failed"), "skipped": len(self.skipped) + len(self.refused),
                 "reports": sum(f.reports for f in self.files if f.status == "ingested"),
                 "chunks": sum(f.chunks for f in self.files if f.status == "ingested")}
 
     def as_json(self) -> dict:
-        return {"files": [f.as_json() for f in self.files], "skipped": self.skipped, "totals": self.totals()}
+        return {"files": [f.as_json() for f in self.files], "skipped": self.skipped,
+                "refused": [{"path": p, "reason": r} for p, r in self.refused], "totals": self.totals()}
 
 
 def pipeline_signature(budget: TokenBudget) -> str:
@@ -66,19 +68,53 @@ def pipeline_signature(budget: TokenBudget) -> str:
     return f"v{PIPELINE_VERSION}/{budget.counter.name}/{budget.max_tokens}"
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
-    """Named files as given; folders recursively (supported types only, no hidden or ~$ lock files)."""
+def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[str], list[tuple[str, str]]]:
+    """(files, skipped, refused). Named files as given; folders walked without following links: supported
+    types only, no hidden or ~$ lock files. `skipped`: files of other types; `refused`: (path, reason) for
+    links that lead out of the folder, links to folders, broken links and link loops — never read."""
     files: list[Path] = []
     skipped: list[str] = []
+    refused: list[tuple[str, str]] = []
     for path in paths:
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if any(part.startswith(".") for part in child.relative_to(path).parts) or child.name.startswith("~$"):
-                    continue
-                (files.append(child) if child.suffix.lower() in SUPPORTED_SUFFIXES else skipped.append(str(child)))
-        else:
+        if not path.is_dir():
             files.append(path)
-    return files, skipped
+            continue
+        root = path.resolve()
+        for folder, dirs, names in os.walk(path, followlinks=False):
+            here = Path(folder)
+            for name in list(dirs):
+                if name.startswith("."):
+                    dirs.remove(name)
+                elif (here / name).is_symlink():
+                    dirs.remove(name)
+                    refused.append((str(here / name), _link_reason(here / name, root, folder=True)))
+            dirs.sort()
+            for name in sorted(names):
+                child = here / name
+                if name.startswith((".", "~$")):
+                    continue
+                if child.is_symlink():
+                    reason = _link_reason(child, root, folder=False)
+                    if reason:
+                        refused.append((str(child), reason))
+                        continue
+                (files.append(child) if child.suffix.lower() in SUPPORTED_SUFFIXES else skipped.append(str(child)))
+    return files, skipped, refused
+
+
+def _link_reason(link: Path, root: Path, *, folder: bool) -> str | None:
+    """Why a symbolic link in a folder is not followed (None: a link to a file inside the folder, read)."""
+    try:
+        target = link.resolve(strict=True)
+    except RuntimeError:
+        return "符号链接形成循环，未读取。"
+    except OSError:
+        return "符号链接指向的文件不存在，未读取。"
+    if target != root and root not in target.parents:
+        return f"符号链接指向所选文件夹之外（{target}），为安全起见未读取。需要时请直接导入该文件。"
+    if folder or target.is_dir():
+        return "指向文件夹的符号链接，未跟随（避免重复和循环）。需要时请直接导入该文件夹。"
+    return None
 
 
 def ingest_and_index(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, index, *,
@@ -91,8 +127,8 @@ def ingest_and_index(paths: Iterable[Path], store: DocumentStore, budget: TokenB
 
 def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, *,
                  progress: Progress | None = None) -> IngestSummary:
-    files, skipped = collect_files(paths)
-    summary = IngestSummary(skipped=skipped)
+    files, skipped, refused = collect_files(paths)
+    summary = IngestSummary(skipped=skipped, refused=refused)
     signature = pipeline_signature(budget)
     steps: list[FileOutcome | _Job] = []
     seen: dict[str, str] = {}

@@ -59,6 +59,7 @@ def ingest_rows(summary: IngestSummary) -> list[list]:
     rows = [[f.path.rsplit("/", 1)[-1], STATUS[f.status], f.reports, f.chunks,
              ",".join(map(str, f.years)) or "-", f.error or "；".join(f.warnings)] for f in summary.files]
     rows += [[p.rsplit("/", 1)[-1], "跳过", 0, 0, "-", "不支持的文件类型"] for p in summary.skipped]
+    rows += [[p.rsplit("/", 1)[-1], "跳过", 0, 0, "-", reason] for p, reason in summary.refused]
     return rows
 
 

@@ -145,6 +145,8 @@ def _print_ingest_table(summary) -> None:
             print(f"    提示：{warning}")
     for path in summary.skipped:
         print(f"[跳过] {path}（不支持的类型）")
+    for path, reason in summary.refused:
+        print(f"[跳过] {path}（{reason}）")
     t = summary.totals()
     print(f"共 {t['files']} 个文件：导入 {t['ingested']}，未变化 {t['unchanged']}，失败 {t['failed']}"
           + (f"，跳过 {t['skipped']}" if t["skipped"] else "") + f"；新增报告 {t['reports']} 篇、文本块 {t['chunks']} 个。")

@@ -135,3 +135,27 @@ def test_a_moved_folder_keeps_its_content_without_reingesting(tmp_path, store, b
     assert all("移到这里" in f.warnings[0] for f in summary.files)
     assert {f.path for f in store.files()} == {str(p.resolve()) for p in moved.iterdir()}
     assert {c.id for c in store.chunks()} == ids and store.counts()["reports"] == 3
+
+
+def test_links_leaving_the_folder_and_link_loops_are_reported_not_followed(tmp_path, store, budget):
+    import os
+
+    folder = _reports_folder(tmp_path)
+    secret = tmp_path / "outside" / "机密.txt"
+    secret.parent.mkdir()
+    secret.write_text("2023年工作总结\n一、工作完成情况\n机密数字424242。\n", encoding="utf-8")
+    os.symlink(secret, folder / "看起来无害.txt")                    # a file link out of the folder
+    os.symlink(secret.parent, folder / "外部文件夹")                  # a folder link out of the folder
+    os.symlink(folder / "b.txt", folder / "a.txt")                    # a loop: a → b → a
+    os.symlink(folder / "a.txt", folder / "b.txt")
+    os.symlink(tmp_path / "nowhere.txt", folder / "断开.txt")         # broken
+    inside = next(p for p in folder.iterdir() if p.suffix == ".txt" and not p.is_symlink())
+    os.symlink(inside, folder / "同一份.txt")                         # a link to a file inside: read
+    summary = ingest_paths([folder], store, budget)
+    reasons = {Path(p).name: r for p, r in summary.refused}
+    assert "所选文件夹之外" in reasons["看起来无害.txt"] and "所选文件夹之外" in reasons["外部文件夹"]
+    assert "循环" in reasons["a.txt"] and "循环" in reasons["b.txt"]
+    assert "不存在" in reasons["断开.txt"]
+    assert "同一份.txt" not in reasons
+    assert not any("424242" in c.text for c in store.chunks())         # nothing from outside was read
+    assert summary.as_json()["refused"] and summary.totals()["skipped"] == 5
