@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from assistant.errors import ConfigError
@@ -52,7 +52,7 @@ class RetrievalSettings(BaseModel):
 
 class LLMSettings(BaseModel):
     base_url: str | None = Field(None, description="OpenAI 兼容接口地址（DeepSeek、通义、智谱、Ollama、vLLM……）；不设则离线摘录作答")
-    api_key: str | None = Field(None, description="接口密钥；不设时读取环境变量 OPENAI_API_KEY")
+    api_key: SecretStr | None = Field(None, description="接口密钥；不设时读取环境变量 OPENAI_API_KEY（不会被打印或写入日志）")
     model: str = Field("deepseek-chat", description="模型名")
     temperature: float = Field(0.1, ge=0, le=2, description="采样温度（回答事实问题宜低）")
     timeout_s: float = Field(60.0, gt=0, description="单次请求超时（秒）")
@@ -78,7 +78,8 @@ class Settings(BaseSettings):
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="问答")
 
     def llm_api_key(self) -> str | None:
-        return self.llm.api_key or os.environ.get("OPENAI_API_KEY")
+        key = self.llm.api_key                       # a SecretStr; a plain str when set by model_copy
+        return (key.get_secret_value() if isinstance(key, SecretStr) else key) or os.environ.get("OPENAI_API_KEY")
 
     @classmethod
     def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
@@ -145,7 +146,7 @@ def describe(settings: Settings) -> dict[str, Any]:
             if isinstance(value, BaseModel):
                 out[name] = walk(value)
                 continue
-            if name.endswith(("api_key", "secret", "password")):
+            if isinstance(value, SecretStr) or name.endswith(("api_key", "secret", "password")):
                 value = "***" if value else value
             out[name] = {"value": str(value) if isinstance(value, Path) else value, "description": field.description}
         return out

@@ -47,3 +47,16 @@ def test_describe_lists_every_field_with_its_description():
     assert described["ingest"]["chunk_tokens"]["value"] == 350
     assert all(entry["description"] for entry in [described["data_dir"], described["offline"],
                                                   *described["ingest"].values()])
+
+
+def test_the_api_key_is_a_secret_nowhere_printed(tmp_path, monkeypatch, capsys):
+    from assistant.cli import main
+    from assistant.settings import describe, load_settings
+
+    monkeypatch.setenv("REPORT_ASSISTANT_LLM__API_KEY", "sk-verysecret123")
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.llm_api_key() == "sk-verysecret123"
+    assert "sk-verysecret123" not in repr(settings) and "sk-verysecret123" not in str(settings.model_dump())
+    assert describe(settings)["llm"]["api_key"]["value"] == "***"
+    assert main(["config", "--data-dir", str(tmp_path)]) == 0
+    assert "sk-verysecret123" not in capsys.readouterr().out
