@@ -8,6 +8,7 @@ from pathlib import Path
 import gradio as gr
 
 from assistant.ingesting import ingest_and_index, remove_file
+from assistant.locking import write_lock
 from assistant.uploads import MAX_UPLOAD_MB, keep_uploads
 from ingest.loaders import SUPPORTED_SUFFIXES
 from ui.render import INGEST_COLUMNS, REPORT_COLUMNS, ingest_rows, report_rows
@@ -37,8 +38,9 @@ def build(services) -> None:
         kept = [u.path for u in uploads if u.path is not None]
         rows = refused
         if kept:
-            summary = ingest_and_index(kept, services.store, services.budget, services.index,
-                                       progress=lambda d, t, label: progress(d / max(t, 1), desc=label))
+            with write_lock(services.settings.data_path, create=True):
+                summary = ingest_and_index(kept, services.store, services.budget, services.index,
+                                           progress=lambda d, t, label: progress(d / max(t, 1), desc=label))
             services.refresh()
             rows = ingest_rows(summary) + refused
         return rows, report_rows(services.store.reports()), gr.update(choices=_names(services))
@@ -46,13 +48,15 @@ def build(services) -> None:
     def do_remove(file_name):
         if not file_name:
             raise gr.Error("请选择要删除的文件。")
-        record, removed = remove_file(file_name, services.store, services.index)
+        with write_lock(services.settings.data_path):
+            record, removed = remove_file(file_name, services.store, services.index)
         services.refresh()
         return (f"已删除 {record.source}（{len(removed)} 个文本块）。", report_rows(services.store.reports()),
                 gr.update(choices=_names(services), value=None))
 
     def do_rebuild(progress=gr.Progress()):
-        report = services.index.rebuild(services.store, lambda d, t, label: progress(d / max(t, 1), desc=label))
+        with write_lock(services.settings.data_path):
+            report = services.index.rebuild(services.store, lambda d, t, label: progress(d / max(t, 1), desc=label))
         services.refresh()
         return f"已重建索引：{report.added} 个文本块。"
 

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from assistant.cli.output import notify, print_json, progress_bar
+from assistant.locking import write_lock
 
 _STATUS = {"ingested": "已导入", "unchanged": "未变化", "failed": "失败"}
 
@@ -44,7 +45,7 @@ def cmd_ingest(args: argparse.Namespace, settings) -> int:
     from assistant.wiring import open_document_store, open_search_index, token_budget
 
     budget, notice = token_budget(settings)
-    with open_document_store(settings, create=True) as store:
+    with write_lock(settings.data_path, create=True), open_document_store(settings, create=True) as store:
         index, notices = open_search_index(settings)
         notify([notice, *notices])
         with progress_bar(enabled=not args.json, units={"建立索引": "块"}) as progress:
@@ -60,7 +61,7 @@ def cmd_remove(args: argparse.Namespace, settings) -> int:
     from assistant.ingesting import remove_file
     from assistant.wiring import open_document_store, open_search_index
 
-    with open_document_store(settings) as store:
+    with write_lock(settings.data_path), open_document_store(settings) as store:
         index, notices = open_search_index(settings)
         notify(notices)
         record, removed = remove_file(args.file, store, index)
@@ -98,7 +99,7 @@ def cmd_files(args: argparse.Namespace, settings) -> int:
 def cmd_reindex(args: argparse.Namespace, settings) -> int:
     from assistant.wiring import open_document_store, open_search_index
 
-    with open_document_store(settings) as store:
+    with write_lock(settings.data_path), open_document_store(settings) as store:
         index, notices = open_search_index(settings, rebuild=True)
         notify(notices)
         with progress_bar(enabled=True, unit="块") as progress:
