@@ -11,7 +11,7 @@ GATE_VARIED := --min-recall 0.95 --min-mrr 0.88 --min-gain 0.30 --min-answers 0.
 RETRIEVERS := hybrid,hybrid-nofilter,lexical,dense,baseline
 CORPUS ?= ../shared/corpus
 
-.PHONY: setup demo test gate clean
+.PHONY: setup demo test lint gate clean
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	python3 -m venv $(VENV)
@@ -27,8 +27,12 @@ demo: setup
 	$(VENV)/bin/report-assistant serve --data-dir $(DATA) --with-samples
 
 test: setup
+	$(MAKE) lint
 	$(MAKE) gate
 	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
 
 gate: setup
 	@if [ -d $(CORPUS) ]; then \

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Collection
+from collections.abc import Callable, Collection
 
 from assistant.answer_model import Answer, Citation
 from assistant.extractive import extractive_answer

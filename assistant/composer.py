@@ -60,7 +60,7 @@ def carry_forward(sentence: str, plan_years: tuple[int, ...], year: int, phrases
     def moved(figure: Figure, is_year: bool, after: str) -> str | None:
         if is_year:
             return str(year) if one_year and int(figure.value) in plan_years and int(figure.value) < year else None
-        if figure.kind == "plain" and not _QUANTITY.match(after) and not figure.text[-1:] in "万亿千":
+        if figure.kind == "plain" and not _QUANTITY.match(after) and figure.text[-1:] not in "万亿千":
             return None                             # 2型糖尿病, P3实验室, 120急救, 5G: names, not targets
         return phrases.placeholder.format(what=phrases.old_target.format(figure=figure.text))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from typing import Callable
+from collections.abc import Callable
 
 from assistant.composer import carry_forward, compose_offline, placeholders, strip_marker
 from assistant.draft_model import Draft, DraftParagraph, DraftSection, Evidence
@@ -33,6 +33,7 @@ OnSection = Callable[[Draft, DraftSection], None]      # the draft so far, and i
 YEARS = range(1990, 2101)
 _CITED = re.compile(r"\[(\d+)\]")
 UNCITED = "没有标注出处的段落"
+_PHRASES = Phrases()
 _LIST_PREFIX = re.compile(r"^\s*(?:[-*•]\s*|#+\s*)")
 
 
@@ -192,7 +193,7 @@ def _plan_headings(paths: list[tuple[str, ...]]) -> list[str]:
     return seen
 
 
-def topic_of(heading: str, plan_years: tuple[int, ...], year: int, phrases: Phrases = Phrases()) -> str:
+def topic_of(heading: str, plan_years: tuple[int, ...], year: int, phrases: Phrases = _PHRASES) -> str:
     """An old plan's heading as a heading of the new one: "推进签约扩面提质，重点人群签约率达到80%" keeps its
     topic ("推进签约扩面提质"); a target left in it becomes a placeholder; the plan's year becomes `year`."""
     clauses = re.split(r"[，,；;]", heading)

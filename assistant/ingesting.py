@@ -6,9 +6,9 @@ import hashlib
 import logging
 import os
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from ingest.chunking import TokenBudget
 from ingest.errors import IngestError, UnsupportedFormat
@@ -235,7 +235,7 @@ def _store(job: _Job, parsed: IngestedFile | FileOutcome, store: DocumentStore, 
     if isinstance(parsed, FileOutcome):
         return parsed
     record = FileRecord(job.key, job.file.name, job.sha, job.size, signature, parsed.encoding, parsed.warnings,
-                        datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                        datetime.now(UTC).isoformat(timespec="seconds"))
     removed, added = store.replace_file(record, parsed)
     summary.removed_chunk_ids.extend(removed)
     summary.added_chunk_ids.extend(c.id for c in added)

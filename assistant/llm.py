@@ -7,7 +7,8 @@ the answer use case then falls back to the extractive answer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterator, Protocol
+from typing import Protocol
+from collections.abc import Iterator
 
 from ingest.errors import ReportAssistantError
 
@@ -41,7 +42,8 @@ class OpenAICompatibleChat:
                 if chunk.content:
                     yield chunk.content
         except openai.AuthenticationError:
-            raise LLMUnavailable(f"大模型服务（{self.base_url}）拒绝了访问密钥（401）。请检查 llm.api_key 或环境变量 OPENAI_API_KEY。") from None
+            raise LLMUnavailable(f"大模型服务（{self.base_url}）拒绝了访问密钥（401）。"
+                                 "请检查 llm.api_key 或环境变量 OPENAI_API_KEY。") from None
         except openai.APITimeoutError:
             raise LLMUnavailable(f"大模型服务（{self.base_url}）响应超时。请稍后再试，或调大 llm.timeout_s。") from None
         except openai.APIConnectionError:

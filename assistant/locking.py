@@ -9,7 +9,7 @@ import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from assistant.errors import ReportAssistantError
 

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from assistant.composer import strip_marker
 from assistant.drafting import plan_depth
@@ -225,7 +225,8 @@ def backtest_markdown(doc: dict) -> str:
         block = doc["means"].get(subset)
         if not block or not block["cases"]:
             continue
-        lines += [f"## {title}（{block['cases']} 个）", "", "| 方法 | 章节覆盖 | 关键词覆盖 | 切题比例 | 平均字数 |", "|---|---|---|---|---|"]
+        lines += [f"## {title}（{block['cases']} 个）", "", "| 方法 | 章节覆盖 | 关键词覆盖 | 切题比例 | 平均字数 |",
+                  "|---|---|---|---|---|"]
         for method, v in block["methods"].items():
             lines.append(f"| {METHOD_NAMES.get(method, method)} | {_pct(v['sections'])} | {_pct(v['terms'])} | "
                          f"{_pct(v['on_plan'])} | {v['chars']:.0f} |" if v["chars"] is not None else "")

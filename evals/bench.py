@@ -36,9 +36,10 @@ def synthetic_corpus(n_chunks: int, out: Path, chunks_per_report: int = 10) -> l
         text = templates[i % len(templates)]
         place = PLACES[i % len(PLACES)] + ("县" if i % 3 else "区") + str(i // len(PLACES))
         shift = rng.randint(-6, 2)
-        text = re.sub(r"20(2\d)年", lambda m: f"{2000 + int(m.group(1)) + shift}年", text)
+        text = re.sub(r"20(2\d)年", lambda m, shift=shift: f"{2000 + int(m.group(1)) + shift}年", text)
         text = text.replace("清河县", place)
-        text = _NUMBER.sub(lambda m: _jitter(m.group(0), rng) if len(m.group(0)) >= 3 and not m.group(0).startswith("20") else m.group(0), text)
+        text = _NUMBER.sub(lambda m: _jitter(m.group(0), rng) if len(m.group(0)) >= 3 and not m.group(0).startswith("20")
+                           else m.group(0), text)
         path = out / f"{place}_{i:06d}.txt"
         path.write_text(text, encoding="utf-8")
         files.append(path)

@@ -4,7 +4,7 @@ and the run history that lets each run show its change against the previous one.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
 
 from evals.runner import MRR_K, RetrieverResult, filtering_costs
@@ -77,7 +77,7 @@ def record_run(history: Path, doc: dict) -> dict | None:
             if entry.get("golden") == doc["golden"] and entry.get("k") == doc["k"]:
                 previous = entry
     history.parent.mkdir(parents=True, exist_ok=True)
-    entry = {"at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "golden": doc["golden"], "k": doc["k"],
+    entry = {"at": datetime.now(UTC).isoformat(timespec="seconds"), "golden": doc["golden"], "k": doc["k"],
              "retrievers": {name: {key: value for key, value in m.items() if key != "per_tag"}
                             for name, m in doc["retrievers"].items()}}
     with history.open("a", encoding="utf-8") as f:

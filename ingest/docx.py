@@ -34,7 +34,8 @@ def chinese_counting(n: int) -> str:
         return _CN_DIGITS[n // 10] + "十" + (_CN_DIGITS[n % 10] if n % 10 else "")
     if n < 1000:
         rest = n % 100
-        tail = "" if rest == 0 else ("零" + _CN_DIGITS[rest] if rest < 10 else chinese_counting(rest).replace("十", "一十", 1) if rest < 20 else chinese_counting(rest))
+        tail = "" if rest == 0 else ("零" + _CN_DIGITS[rest] if rest < 10
+                                     else chinese_counting(rest).replace("十", "一十", 1) if rest < 20 else chinese_counting(rest))
         return _CN_DIGITS[n // 100] + "百" + tail
     return str(n)
 

@@ -9,7 +9,7 @@ Word lists are tuples of plain words; `alternation` turns one into a regular-exp
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 
 def alternation(words: Iterable[str]) -> str:

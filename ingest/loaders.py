@@ -187,7 +187,8 @@ def load_via_libreoffice(path: Path, timeout_s: float = 120) -> LoadedText:
         try:
             subprocess.run(cmd, check=True, capture_output=True, timeout=timeout_s)
         except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            raise CorruptDocument(str(path), f"LibreOffice 转换失败（{type(exc).__name__}）。请在 Word/WPS 中另存为 .docx 后导入。") from None
+            raise CorruptDocument(str(path), f"LibreOffice 转换失败（{type(exc).__name__}）。"
+                                             "请在 Word/WPS 中另存为 .docx 后导入。") from None
         converted = Path(out) / (path.stem + ".docx")
         if not converted.exists():
             raise CorruptDocument(str(path), "LibreOffice 没有生成 .docx，文件可能已损坏。请在 Word/WPS 中另存为 .docx 后导入。")

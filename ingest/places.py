@@ -99,7 +99,7 @@ def parse_org(match: re.Match[str]) -> OrgName:
     return OrgName(place + match.group(2), place, level_of(place) or level_of(_level_only(match.group(1))),
                    match.group(0))
 
-    
+
 def suffix_of(org: OrgName) -> str:
     return org.name[len(org.place):]
 

@@ -72,7 +72,7 @@ def test_the_whole_flow_reaches_nothing_beyond_loopback(tmp_path):
     env["HOME"] = str(tmp_path)               # no cached model or settings from this machine's user
     out = subprocess.run([sys.executable, "-c", FLOW, str(SAMPLES)], cwd=ROOT, env=env, capture_output=True, text=True,
                          timeout=600)
-    line = next((l for l in out.stdout.splitlines() if l.startswith("RESULT ")), None)
+    line = next((text for text in out.stdout.splitlines() if text.startswith("RESULT ")), None)
     assert line, out.stderr[-3000:]
     result = json.loads(line[len("RESULT "):])
     assert result["codes"] == {"ingest": 0, "search": 0, "ask": 0, "draft": 0, "eval": 0}

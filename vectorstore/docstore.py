@@ -11,7 +11,7 @@ import sqlite3
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from ingest.model import Chunk, MetaOrigins, Origin, Report, SectionKind, YearSpan
 from ingest.pipeline import IngestedFile

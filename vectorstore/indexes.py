@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable, Iterator
 
 from ingest.errors import ReportAssistantError
 from ingest.model import Chunk
@@ -29,13 +32,55 @@ class SyncReport:
     removed: int
 
 
+class ReadWriteLock:
+    """Many readers at once, or one writer; a waiting writer goes before new readers (no starvation)."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting_writers = 0
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writing or self._waiting_writers:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting_writers += 1
+            while self._writing or self._readers:
+                self._cond.wait()
+            self._waiting_writers -= 1
+            self._writing = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 class SearchIndex:
+    """Both indexes. Safe to search from many threads while one thread syncs: searches hold `lock.reading()`,
+    each change to the in-memory BM25 index holds `lock.writing()` (briefly: a batch, not a whole ingest)."""
+
     def __init__(self, lexical: LexicalIndex, dense: ChromaIndex | None, tokenizer: Tokenizer,
                  embedder: Embedder | None) -> None:
         self.lexical = lexical
         self.dense = dense
         self.tokenizer = tokenizer
         self.embedder = embedder
+        self.lock = ReadWriteLock()
 
     @classmethod
     def open(cls, directory: Path, tokenizer: Tokenizer, *, dense: ChromaIndex | None,
@@ -56,7 +101,8 @@ class SearchIndex:
         removed_lexical, removed_dense = lexical_ids - wanted, dense_ids - wanted
         missing_lexical, missing_dense = wanted - lexical_ids, wanted - dense_ids
         if removed_lexical:
-            self.lexical.delete(sorted(removed_lexical))
+            with self.lock.writing():
+                self.lexical.delete(sorted(removed_lexical))
         if removed_dense and self.dense:
             self.dense.delete(sorted(removed_dense))
         missing = missing_lexical | missing_dense
@@ -68,7 +114,9 @@ class SearchIndex:
             for number, (batch, lexical_batch, tokens) in enumerate(zip(batches, lexical_batches, token_lists)):
                 if progress:
                     progress(number * BATCH, len(rows), "建立索引")
-                self.lexical.add([_lexical_doc(c, r, t) for (c, r), t in zip(lexical_batch, tokens)])
+                docs = [_lexical_doc(c, r, t) for (c, r), t in zip(lexical_batch, tokens)]
+                with self.lock.writing():
+                    self.lexical.add(docs)
                 dense_batch = [(c, r) for c, r in batch if c.id in missing_dense]
                 if dense_batch and self.dense and self.embedder:
                     vectors = self.embedder.embed_documents([c.context for c, _ in dense_batch])
@@ -76,12 +124,14 @@ class SearchIndex:
             if progress:
                 progress(len(rows), len(rows), "建立索引")
         if missing or removed_lexical:
-            self.lexical.save()
+            with self.lock.writing():
+                self.lexical.save()
         return SyncReport(added=len(missing), removed=len(removed_lexical | removed_dense))
 
     def rebuild(self, store: DocumentStore, progress: Progress | None = None) -> SyncReport:
         """Drop both indexes and build them again from the document store (after changing embedder)."""
-        self.lexical = LexicalIndex(self.lexical.directory, self.tokenizer.signature)
+        with self.lock.writing():
+            self.lexical = LexicalIndex(self.lexical.directory, self.tokenizer.signature)
         if self.dense:
             self.dense.reset()
         return self.sync(store, progress)

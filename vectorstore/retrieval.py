@@ -10,7 +10,7 @@ When a filter would leave nothing, it is dropped and the result says so in `note
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Collection
+from collections.abc import Collection
 
 import numpy as np
 
@@ -113,7 +113,12 @@ class HybridRetriever:
 
     def search(self, query: str, k: int = 5, *, year: int | None = None,
                exclude: Collection[str] = ()) -> SearchResult:
-        """`exclude`: chunk ids never to return (a draft's other organisations, a backtest's withheld plan)."""
+        """`exclude`: chunk ids never to return (a draft's other organisations, a backtest's withheld plan).
+        Safe while another thread syncs the index (it reads under the index's read lock)."""
+        with self.index.lock.reading():
+            return self._search(query, k, year=year, exclude=exclude)
+
+    def _search(self, query: str, k: int, *, year: int | None, exclude: Collection[str]) -> SearchResult:
         plan = understand(query, gazetteer=self.gazetteer, newest_year=self._newest_year, year=year)
         notes = list(plan.notes)
         filters = {"year": plan.year_filter, "places": set(plan.places) or None, "exclude": self._slots(exclude)}

@@ -23,7 +23,8 @@ TOKENIZER_VERSION = "2"      # part of the index signature: bump when tokenising
 WHOLE_WORDS = frozenset(NOT_PLAN_WORDS + NOT_PROBLEM_WORDS)
 
 _KEEP = re.compile(r"[\w\u3400-\u9fff%‰]")
-STOPWORDS = frozenset("的 了 和 与 及 等 是 在 对 为 将 把 被 由 从 向 以 于 并 或 其 之 也 都 又 而 中 上 下 个 多少 什么 哪些 怎么 如何 情况 "
+STOPWORDS = frozenset("的 了 和 与 及 等 是 在 对 为 将 把 被 由 从 向 以 于 并 或 其 之 也 都 又 而 中 上 下 个 "
+                      "多少 什么 哪些 怎么 如何 情况 "
                       "有 有关 关于 这 那 我 我们 你 请 吗 呢 啊 进行 开展 工作 方面 相关".split())
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from assistant.cli import draft, evaluate, library, query, serve
 from assistant.cli.output import configure_logging, load_settings

@@ -37,3 +37,31 @@ def test_services_see_a_new_place_after_refresh_and_serve_threads(tmp_path):
     assert errors == [] and len(answers) == 8
     assert all(a.citations and a.citations[0].chunk.source.startswith("寿光市") for a in answers)
     services.close()
+
+
+def test_questions_while_an_ingest_runs(tmp_path):
+    settings = load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"})
+    services = build_services(settings)
+    budget = TokenBudget(350, ConservativeCounter())
+    ingest_and_index([SAMPLES], services.store, budget, services.index)
+    services.refresh()
+    done, answers, errors = threading.Event(), [], []
+
+    def ask() -> None:
+        while not done.is_set():
+            try:
+                answers.append(services.answerer.ask("2023年重点人群签约率是多少", use_llm=False))
+            except BaseException as exc:          # noqa: BLE001 - re-raised below
+                errors.append(exc)
+
+    askers = [threading.Thread(target=ask) for _ in range(4)]
+    for t in askers:
+        t.start()
+    ingest_and_index([VARIED], services.store, budget, services.index)      # 11 reports land meanwhile
+    services.refresh()
+    done.set()
+    for t in askers:
+        t.join()
+    assert errors == [] and answers
+    assert all("79.8%" in a.text for a in answers)
+    services.close()

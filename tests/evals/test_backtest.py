@@ -26,7 +26,8 @@ def test_coverage_counts_sections_terms_and_what_is_off_plan():
 
 
 def test_key_terms_prefer_what_is_distinctive():
-    words = lambda text: text.split()
+    def words(text):
+        return text.split()
     df = Counter({"工作": 10, "医共体": 1})
     assert key_terms("工作 工作 工作 医共体 医共体", words, df, 10, frozenset())[0] == "医共体"
 

@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import SAMPLES
 
 gradio_client = pytest.importorskip("gradio_client")
 
@@ -25,12 +24,12 @@ def test_draft_returns_the_json_draft(served):
     assert doc["sections"][1]["paragraphs"][0]["citations"]
 
 
-def test_twenty_concurrent_questions_all_answered(served):
+def test_fifty_concurrent_questions_all_answered(served):
     _, client, _ = served
-    questions = ["2023年重点人群签约率是多少", "2022年疫苗接种剂次", "县医院新院区总投资多少", "2023年存在哪些问题"] * 5
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        answers = list(pool.map(lambda q: client.predict(q, None, api_name="/ask"), questions))
-    assert len(answers) == 20 and all(a.strip() for a in answers)
+    questions = ["2023年重点人群签约率是多少", "2022年疫苗接种剂次", "县医院新院区总投资多少", "2023年存在哪些问题"] * 13
+    with ThreadPoolExecutor(max_workers=50) as pool:
+        answers = list(pool.map(lambda q: client.predict(q, None, api_name="/ask"), questions[:50]))
+    assert len(answers) == 50 and all(a.strip() for a in answers)
     assert all("79.8%" in a for a in answers[::4])
 
 
