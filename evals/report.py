@@ -7,24 +7,10 @@ import json
 from datetime import datetime, UTC
 from pathlib import Path
 
-from evals.runner import MRR_K, RetrieverResult, filtering_costs
+from evals.runner import MRR_K, filtering_costs
 
 NAMES = {"hybrid": "混合检索", "hybrid-nofilter": "混合检索（不筛选）", "lexical": "关键词 BM25", "dense": "向量", "rerank": "混合+重排序",
          "baseline": "LangChain 朴素基线"}
-
-
-def as_json(k: int, results: list[RetrieverResult], notes: list[str], golden: str) -> dict:
-    ran = [r for r in results if not r.skipped]
-    return {
-        "golden": golden, "k": k, "notes": notes,
-        "retrievers": {r.name: {**r.metrics(), "per_tag": r.per_tag()} for r in ran},
-        "skipped": {r.name: r.skipped for r in results if r.skipped},
-        "questions": [
-            {"id": q.id, "question": q.question, "tags": list(q.tags),
-             **{r.name: {"first_relevant_rank": r.questions[i].first_rank, "top3_sources": r.questions[i].top_sources}
-                for r in ran}}
-            for i, q in enumerate(ran[0].questions)] if ran else [],
-    }
 
 
 def console_table(doc: dict, previous: dict | None) -> str:

@@ -113,6 +113,20 @@ def _adapt(retriever):
     return search
 
 
+def as_json(k: int, results: list[RetrieverResult], notes: list[str], golden: str) -> dict:
+    ran = [r for r in results if not r.skipped]
+    return {
+        "golden": golden, "k": k, "notes": notes,
+        "retrievers": {r.name: {**r.metrics(), "per_tag": r.per_tag()} for r in ran},
+        "skipped": {r.name: r.skipped for r in results if r.skipped},
+        "questions": [
+            {"id": q.id, "question": q.question, "tags": list(q.tags),
+             **{r.name: {"first_relevant_rank": r.questions[i].first_rank, "top3_sources": r.questions[i].top_sources}
+                for r in ran}}
+            for i, q in enumerate(ran[0].questions)] if ran else [],
+    }
+
+
 def open_library(settings, corpus: Path | None, workdir: Path):
     """(store, index, notes): `corpus` ingested into a fresh data dir under `workdir`, or the configured library."""
     from assistant.errors import ConfigError
@@ -139,7 +153,6 @@ def run_eval(settings, golden: Path, *, k: int, names: list[str], corpus: Path |
     """Evaluate `names` on a golden set: over `corpus` ingested into a fresh data dir, or the configured one."""
     from assistant.errors import ConfigError
     from evals.golden import load_golden
-    from evals.report import as_json
 
     if k <= 0:
         raise ConfigError(f"--k 必须是正整数（现在是 {k}）。")

@@ -85,3 +85,34 @@ def test_domain_word_lists_live_in_the_lexicon():
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
                 found = [word for word in LEXICON_SENTINELS if word in node.value]
                 assert not found, f"{rel}:{node.lineno} spells out {found}: import it from ingest.lexicon"
+
+
+def test_no_import_cycles_between_modules():
+    """Module-level imports (and imports inside functions) form no cycle: a cycle hides which room depends on which."""
+    files = {rel[:-3].replace("/", ".").removesuffix(".__init__"): path for _, path, rel in _modules()}
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        targets = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                subs = {f"{node.module}.{a.name}" for a in node.names} & set(files)   # from pkg import submodule
+                targets |= subs or {node.module}
+            elif isinstance(node, ast.Import):
+                targets.update(alias.name for alias in node.names)
+        graph[module] = {t for t in targets if t in files and t != module}
+    seen, stack = set(), []
+
+    def visit(node):
+        if node in stack:
+            cycle = stack[stack.index(node):] + [node]
+            raise AssertionError("import cycle: " + " -> ".join(cycle))
+        if node in seen or node not in graph:
+            return
+        stack.append(node)
+        for nxt in graph[node]:
+            visit(nxt)
+        stack.pop()
+        seen.add(node)
+
+    for module in graph:
+        visit(module)
