@@ -52,6 +52,25 @@ class Conversation:
         return pairs
 
 
+@dataclass(slots=True)
+class AskState:
+    """What flows through the answer chain, step by step."""
+
+    question: str
+    conversation: Conversation | None
+    use_llm: bool
+    year: int | None
+    on_token: Tokens | None
+    exclude: Collection[str] = ()
+    notes: list[str] = field(default_factory=list)
+    effective: str = ""                         # the question as searched (follow-ups merged)
+    focus: str | None = None                    # a follow-up's own words
+    result: SearchResult | None = None
+    reports: dict = field(default_factory=dict)
+    passages: list = field(default_factory=list)   # (hit, report row), within the token budget
+    llm_answer: Answer | None = None
+
+
 def is_follow_up(question: str, conversation: Conversation | None) -> bool:
     return bool(conversation and conversation.last and (_FOLLOW_UP.search(question.strip()) or len(question.strip()) <= 6))
 
@@ -74,14 +93,14 @@ class Answerer:
             shown.append(token)
             on_token(token)
 
-        state = {"question": question, "conversation": conversation, "use_llm": use_llm and self.llm is not None,
-                 "year": year, "on_token": show if on_token else None, "notes": [], "exclude": exclude}
+        state = AskState(question, conversation, use_llm and self.llm is not None, year, show if on_token else None,
+                         exclude)
         answer: Answer = self._chain.invoke(state)
         if shown:       # the tokens on screen are the answer, or a draft the caller must mark void
             kept = answer.mode == "llm" and answer.text == "".join(shown).strip()
             answer.streamed = "kept" if kept else "void"
         if conversation is not None:
-            conversation.turns.append(Turn(question, state["effective"], answer.text, state["result"].plan.year))
+            conversation.turns.append(Turn(question, state.effective, answer.text, state.result.plan.year))
         return answer
 
     # --- the chain ---------------------------------------------------------------------------------
@@ -92,17 +111,17 @@ class Answerer:
         return (RunnableLambda(self._understand_and_retrieve) | RunnableLambda(self._assemble_context)
                 | RunnableLambda(self._answer) | RunnableLambda(self._verify))
 
-    def _understand_and_retrieve(self, state: dict) -> dict:
-        question, conversation = state["question"], state["conversation"]
-        effective, focus, year = question, None, state["year"]
+    def _understand_and_retrieve(self, state: AskState) -> dict:
+        question, conversation = state.question, state.conversation
+        effective, focus, year = question, None, state.year
         if is_follow_up(question, conversation):
             previous = conversation.last
             focus = re.sub(r"^(那么|那|还有|另外|其中|再问)|[呢吗？?。]+$", "", question.strip())
-            effective = self._condense(conversation, question) if state["use_llm"] else f"{previous.effective} {focus}"
+            effective = self._condense(conversation, question) if state.use_llm else f"{previous.effective} {focus}"
             year = year or previous.year
-            state["notes"].append(f"追问按上文理解为：{effective}")
-        state.update(effective=effective, focus=focus)
-        state["result"] = self.retriever.search(effective, self.k, year=year, exclude=state["exclude"])
+            state.notes.append(f"追问按上文理解为：{effective}")
+        state.effective, state.focus = effective, focus
+        state.result = self.retriever.search(effective, self.k, year=year, exclude=state.exclude)
         return state
 
     def _condense(self, conversation: Conversation, question: str) -> str:
@@ -113,9 +132,9 @@ class Answerer:
             log.info("condense failed: %s", exc)
             return f"{conversation.last.effective} {question}"
 
-    def _assemble_context(self, state: dict) -> dict:
+    def _assemble_context(self, state: AskState) -> dict:
         """Numbered passages, best first, as many as the token budget holds (at least one)."""
-        result: SearchResult = state["result"]
+        result: SearchResult = state.result
         reports = self.retriever.store.report_rows({h.chunk.report_id for h in result.hits})
         passages, used = [], 0
         for hit in result.hits:
@@ -125,37 +144,37 @@ class Answerer:
             used += cost
             row = reports.get(hit.chunk.report_id)
             passages.append((hit, row))
-        state.update(reports=reports, passages=passages)
+        state.reports, state.passages = reports, passages
         return state
 
-    def _answer(self, state: dict) -> dict:
-        state["llm_answer"] = None
-        if state["use_llm"] and state["passages"]:
+    def _answer(self, state: AskState) -> dict:
+        state.llm_answer = None
+        if state.use_llm and state.passages:
             try:
-                state["llm_answer"] = self._llm_answer(state, unverified_figures=None)
+                state.llm_answer = self._llm_answer(state, unverified_figures=None)
             except LLMUnavailable as exc:
-                state["notes"].append(f"{exc} 已改用资料原文摘录作答。")
+                state.notes.append(f"{exc} 已改用资料原文摘录作答。")
         return state
 
-    def _llm_answer(self, state: dict, unverified_figures: list[str] | None) -> Answer:
+    def _llm_answer(self, state: AskState, unverified_figures: list[str] | None) -> Answer:
         passages = [Passage(n, hit.chunk.source, " > ".join(hit.chunk.section_path), str(hit.chunk.years), hit.chunk.text)
-                    for n, (hit, _row) in enumerate(state["passages"], start=1)]
-        messages = answer_messages(state["effective"], passages, unverified=unverified_figures)
+                    for n, (hit, _row) in enumerate(state.passages, start=1)]
+        messages = answer_messages(state.effective, passages, unverified=unverified_figures)
         pieces = []
         for token in self.llm.stream(messages):
             pieces.append(token)
-            if state["on_token"] and unverified_figures is None:
-                state["on_token"](token)
+            if state.on_token and unverified_figures is None:
+                state.on_token(token)
         text = "".join(pieces).strip()
-        cited = sorted({int(n) for n in _CITED.findall(text) if 1 <= int(n) <= len(state["passages"])})
-        citations = [Citation(n, state["passages"][n - 1][0].chunk, getattr(state["passages"][n - 1][1], "title", None),
-                              getattr(state["passages"][n - 1][1], "organisation", None), state["passages"][n - 1][0].chunk.text)
+        cited = sorted({int(n) for n in _CITED.findall(text) if 1 <= int(n) <= len(state.passages)})
+        citations = [Citation(n, state.passages[n - 1][0].chunk, getattr(state.passages[n - 1][1], "title", None),
+                              getattr(state.passages[n - 1][1], "organisation", None), state.passages[n - 1][0].chunk.text)
                      for n in cited]
         return Answer(text=text, mode="llm", citations=citations, found=not text.startswith(NOT_FOUND))
 
-    def _verify(self, state: dict) -> Answer:
-        notes = state["notes"]
-        answer = state["llm_answer"]
+    def _verify(self, state: AskState) -> Answer:
+        notes = state.notes
+        answer = state.llm_answer
         if answer is not None:
             missing = _unverified(answer)
             if missing:
@@ -171,16 +190,16 @@ class Answerer:
                     fallback.unverified_numbers = missing
                     fallback.notes = notes + [n for n in fallback.notes if n not in notes]
                     return fallback
-            answer.notes = notes + list(state["result"].notes)
+            answer.notes = notes + list(state.result.notes)
             return answer
         fallback = self._extractive(state)
         fallback.notes = notes + [n for n in fallback.notes if n not in notes]
         return fallback
 
-    def _extractive(self, state: dict) -> Answer:
-        result = state["result"]
-        answer = extractive_answer(state["effective"], result, self.retriever.index.tokenizer, state["reports"],
-                                   focus=state["focus"])
+    def _extractive(self, state: AskState) -> Answer:
+        result = state.result
+        answer = extractive_answer(state.effective, result, self.retriever.index.tokenizer, state.reports,
+                                   focus=state.focus)
         if answer.found:
             answer.unverified_numbers = _unverified(answer)
         return answer
