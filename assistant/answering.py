@@ -111,7 +111,7 @@ class Answerer:
         return (RunnableLambda(self._understand_and_retrieve) | RunnableLambda(self._assemble_context)
                 | RunnableLambda(self._answer) | RunnableLambda(self._verify))
 
-    def _understand_and_retrieve(self, state: AskState) -> dict:
+    def _understand_and_retrieve(self, state: AskState) -> AskState:
         question, conversation = state.question, state.conversation
         effective, focus, year = question, None, state.year
         if is_follow_up(question, conversation):
@@ -132,7 +132,7 @@ class Answerer:
             log.info("condense failed: %s", exc)
             return f"{conversation.last.effective} {question}"
 
-    def _assemble_context(self, state: AskState) -> dict:
+    def _assemble_context(self, state: AskState) -> AskState:
         """Numbered passages, best first, as many as the token budget holds (at least one)."""
         result: SearchResult = state.result
         reports = self.retriever.store.report_rows({h.chunk.report_id for h in result.hits})
@@ -147,7 +147,7 @@ class Answerer:
         state.reports, state.passages = reports, passages
         return state
 
-    def _answer(self, state: AskState) -> dict:
+    def _answer(self, state: AskState) -> AskState:
         state.llm_answer = None
         if state.use_llm and state.passages:
             try:
