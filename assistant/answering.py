@@ -70,6 +70,12 @@ class AskState:
     passages: list = field(default_factory=list)   # (hit, report row), within the token budget
     llm_answer: Answer | None = None
 
+    @property
+    def searched(self) -> SearchResult:
+        """The search result (the chain's first step sets it)."""
+        assert self.result is not None, "the chain searches before it answers"
+        return self.result
+
 
 def is_follow_up(question: str, conversation: Conversation | None) -> bool:
     return bool(conversation and conversation.last and (_FOLLOW_UP.search(question.strip()) or len(question.strip()) <= 6))
@@ -91,7 +97,8 @@ class Answerer:
 
         def show(token: str) -> None:
             shown.append(token)
-            on_token(token)
+            if on_token is not None:
+                on_token(token)
 
         state = AskState(question, conversation, use_llm and self.llm is not None, year, show if on_token else None,
                          exclude)
@@ -100,7 +107,7 @@ class Answerer:
             kept = answer.mode == "llm" and answer.text == "".join(shown).strip()
             answer.streamed = "kept" if kept else "void"
         if conversation is not None:
-            conversation.turns.append(Turn(question, state.effective, answer.text, state.result.plan.year))
+            conversation.turns.append(Turn(question, state.effective, answer.text, state.searched.plan.year))
         return answer
 
     # --- the chain ---------------------------------------------------------------------------------
@@ -114,8 +121,8 @@ class Answerer:
     def _understand_and_retrieve(self, state: AskState) -> AskState:
         question, conversation = state.question, state.conversation
         effective, focus, year = question, None, state.year
-        if is_follow_up(question, conversation):
-            previous = conversation.last
+        previous = conversation.last if conversation else None
+        if conversation is not None and previous is not None and is_follow_up(question, conversation):
             focus = re.sub(r"^(那么|那|还有|另外|其中|再问)|[呢吗？?。]+$", "", question.strip())
             effective = self._condense(conversation, question) if state.use_llm else f"{previous.effective} {focus}"
             year = year or previous.year
@@ -125,18 +132,23 @@ class Answerer:
         return state
 
     def _condense(self, conversation: Conversation, question: str) -> str:
+        last = conversation.last
+        fallback = f"{last.effective} {question}" if last else question
+        if self.llm is None:
+            return fallback
         try:
             text = "".join(self.llm.stream(condense_messages(conversation.history(), question))).strip()
-            return text.splitlines()[0] if text else f"{conversation.last.effective} {question}"
+            return text.splitlines()[0] if text else fallback
         except LLMUnavailable as exc:
             log.info("condense failed: %s", exc)
-            return f"{conversation.last.effective} {question}"
+            return fallback
 
     def _assemble_context(self, state: AskState) -> AskState:
         """Numbered passages, best first, as many as the token budget holds (at least one)."""
-        result: SearchResult = state.result
+        result = state.searched
         reports = self.retriever.store.report_rows({h.chunk.report_id for h in result.hits})
-        passages, used = [], 0
+        passages: list[tuple] = []
+        used = 0
         for hit in result.hits:
             cost = self.budget.counter.count(hit.chunk.context)
             if passages and used + cost > self.budget.max_tokens:
@@ -161,6 +173,7 @@ class Answerer:
                     for n, (hit, _row) in enumerate(state.passages, start=1)]
         messages = answer_messages(state.effective, passages, unverified=unverified_figures)
         pieces = []
+        assert self.llm is not None, "the LLM path runs only with a model"
         for token in self.llm.stream(messages):
             pieces.append(token)
             if state.on_token and unverified_figures is None:
@@ -190,14 +203,14 @@ class Answerer:
                     fallback.unverified_numbers = missing
                     fallback.notes = notes + [n for n in fallback.notes if n not in notes]
                     return fallback
-            answer.notes = notes + list(state.result.notes)
+            answer.notes = notes + list(state.searched.notes)
             return answer
         fallback = self._extractive(state)
         fallback.notes = notes + [n for n in fallback.notes if n not in notes]
         return fallback
 
     def _extractive(self, state: AskState) -> Answer:
-        result = state.result
+        result = state.searched
         answer = extractive_answer(state.effective, result, self.retriever.index.tokenizer, state.reports,
                                    focus=state.focus)
         if answer.found:

@@ -44,7 +44,11 @@ def compose_offline(section: OutlineSection, evidence: tuple[Evidence, ...], *, 
             items.append((phrases.consolidate.format(topic=section.label, year=e.chunk.years,
                                                      fact=fact_clause(e.quote, e.chunk.years.years)), e))
     seen: set[str] = set()
-    unique = [(text, e) for text, e in items if len(text) > 2 and not (text in seen or seen.add(text))]
+    unique = []
+    for text, e in items:
+        if len(text) > 2 and text not in seen:
+            seen.add(text)
+            unique.append((text, e))
     if not unique:
         return (DraftParagraph(phrases.none.format(topic=section.label)),)
     numbered = len(unique) > 1

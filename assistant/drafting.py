@@ -129,6 +129,7 @@ class Drafter:
         missing: list[str] | None = None
         for attempt in range(2):
             messages = draft_messages(organisation, run.scope.year, spec.heading, passages, unverified=missing)
+            assert run.llm is not None, "the LLM path runs only with a model"
             paragraphs = parse_paragraphs("".join(run.llm.stream(messages)), evidence)
             if not paragraphs:
                 run.draft.notes.append(f"{heading}：大模型没有给出内容，本节改用离线初稿。")
@@ -139,12 +140,13 @@ class Drafter:
             if not missing:
                 return paragraphs
             log.info("draft section %s: unverified figures %s (attempt %d)", heading, missing, attempt + 1)
-        run.draft.notes.append(f"{heading}：大模型草稿中的 {'、'.join(missing)} 在依据中找不到，重写后仍有，"
+        run.draft.notes.append(f"{heading}：大模型草稿中的 {'、'.join(missing or [])} 在依据中找不到，重写后仍有，"
                                "本节改用离线初稿。")
         return None
 
     def _within_budget(self, evidence: tuple[Evidence, ...]) -> tuple[Evidence, ...]:
-        kept, used = [], 0
+        kept: list[Evidence] = []
+        used = 0
         for e in evidence:
             cost = self.budget.counter.count(e.quote)
             if kept and used + cost > self.budget.max_tokens:
@@ -158,7 +160,7 @@ class Drafter:
     def library_outline(self, scope: Scope, standard: Outline) -> Outline:
         """The headings of the newest plan in scope (years moved to the plan's year), as the outline."""
         plans = [r for r in scope.reports.values() if r.id in scope.report_ids and r.plan_years.known
-                 and r.plan_years.start <= scope.year]
+                 and (r.plan_years.start or 0) <= scope.year]
         newest_first = sorted(plans, key=lambda r: (r.plan_years.end or 0, r.period != "上半年", r.origins.plan_years.sure,
                                                     r.date or ""), reverse=True)   # a year's plan before a half-year's
         for row in newest_first:

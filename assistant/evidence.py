@@ -82,14 +82,14 @@ def _organisation_reports(rows: dict[str, ReportRow], retriever: HybridRetriever
     chosen = {r.id for r in rows.values()
               if (r.place and r.place in places)
               or (r.organisation and (organisation in r.organisation or r.organisation in organisation))}
-    found = {rows[i].place or rows[i].organisation for i in chosen}
+    found = {name for i in chosen if (name := rows[i].place or rows[i].organisation)}
     if not chosen:
         known = sorted({r.organisation for r in rows.values() if r.organisation})
         raise DraftError(f"资料库中没有“{organisation}”的报告。已有单位：{'、'.join(known) or '（无）'}。"
                          "请用其中之一（或其地名）作为 --org。")
     if len(found) > 1:
         raise DraftError(f"“{organisation}”对应多个单位：{'、'.join(sorted(found))}。请写全称。")
-    names = Counter(rows[i].organisation for i in chosen if rows[i].organisation)
+    names = Counter(name for i in chosen if (name := rows[i].organisation))
     return chosen, names.most_common(1)[0][0] if names else organisation
 
 

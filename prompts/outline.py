@@ -137,9 +137,10 @@ def parse_outline(text: str, origin: str) -> Outline:
 
 
 # The placeholders each text may use, with sample values to try it on.
-_FIELDS = {"title": {"organisation": "某县卫健委", "year": 2024}, "consolidate": {"topic": "某项", "year": 2023, "fact": "某事"},
-           "address": {"problem": "某问题", "action": "某措施"}, "none": {"topic": "某项"}, "placeholder": {"what": "某值"},
-           "old_target": {"figure": "80%"}}
+_FIELDS: dict[str, dict[str, object]] = {
+    "title": {"organisation": "某县卫健委", "year": 2024}, "consolidate": {"topic": "某项", "year": 2023, "fact": "某事"},
+    "address": {"problem": "某问题", "action": "某措施"}, "none": {"topic": "某项"}, "placeholder": {"what": "某值"},
+    "old_target": {"figure": "80%"}}
 
 
 def _check_fields(origin: str, title: str, phrases: Phrases) -> None:
