@@ -1,7 +1,8 @@
 """Use case: answer a question with citations and verified figures.
 
-The chain (LangChain LCEL): understand + retrieve → assemble numbered passages within a token budget →
-answer (LLM when configured, else extractive) → verify every figure against the cited passages.
+The chain (LangChain LCEL when an LLM answers; the same steps called in turn otherwise): understand +
+retrieve → assemble numbered passages within a token budget → answer (LLM when configured, else
+extractive) → verify every figure against the cited passages.
 An unverified figure in an LLM answer gets one stricter retry, then the extractive answer; LLM failures
 (401, timeout, refused connection) give one Chinese note and the extractive answer.
 """
@@ -12,6 +13,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from collections.abc import Callable, Collection
+from typing import Any
 
 from assistant.answer_model import Answer, Citation
 from assistant.extractive import extractive_answer
@@ -88,7 +90,7 @@ class Answerer:
         self.llm = llm
         self.budget = context_budget
         self.k = k
-        self._chain = self._build_chain()
+        self._chain: Any = None                  # built on the first LLM question (importing LCEL costs ~1 s)
 
     def ask(self, question: str, *, conversation: Conversation | None = None, use_llm: bool = True,
             year: int | None = None, on_token: Tokens | None = None, exclude: Collection[str] = ()) -> Answer:
@@ -102,7 +104,7 @@ class Answerer:
 
         state = AskState(question, conversation, use_llm and self.llm is not None, year, show if on_token else None,
                          exclude)
-        answer: Answer = self._chain.invoke(state)
+        answer: Answer = self._run(state)
         if shown:       # the tokens on screen are the answer, or a draft the caller must mark void
             kept = answer.mode == "llm" and answer.text == "".join(shown).strip()
             answer.streamed = "kept" if kept else "void"
@@ -111,6 +113,15 @@ class Answerer:
         return answer
 
     # --- the chain ---------------------------------------------------------------------------------
+
+    def _run(self, state: AskState) -> Answer:
+        """The steps, as an LCEL chain when the LLM answers (streaming, callbacks); called in turn for an
+        extractive answer, so that a question without an LLM does not pay LangChain's import."""
+        if not state.use_llm:
+            return self._verify(self._answer(self._assemble_context(self._understand_and_retrieve(state))))
+        if self._chain is None:
+            self._chain = self._build_chain()
+        return self._chain.invoke(state)
 
     def _build_chain(self):
         from langchain_core.runnables import RunnableLambda

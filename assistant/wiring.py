@@ -57,7 +57,8 @@ def open_search_index(settings: Settings, *, embedder=None, rebuild: bool = Fals
     for path in (r.terms_file, r.synonyms_file):
         if path is not None and not path.is_file():
             raise ConfigError(f"找不到词表文件 {path}。请检查 retrieval.terms_file / retrieval.synonyms_file 设置。")
-    tokenizer = Tokenizer(r.terms_file or DEFAULT_TERMS, r.synonyms_file or DEFAULT_SYNONYMS)
+    tokenizer = Tokenizer(r.terms_file or DEFAULT_TERMS, r.synonyms_file or DEFAULT_SYNONYMS,
+                          cache_dir=settings.data_path / "cache")
     embedder, notice = load_embedder(settings, embedder)
     client = connect(path=settings.data_path / "chroma", url=settings.vectorstore.chroma_url)
     dense = ChromaIndex(client, embedder.name, embedder.dim, replace=rebuild)

@@ -112,6 +112,10 @@ def local_model_path(name_or_path: str) -> str | None:
         return str(path)
     if name_or_path.count("/") != 1 or path.is_absolute():
         return None
+    from huggingface_hub.constants import HF_HUB_CACHE    # light; the download module costs ~0.4 s to import
+
+    if not (Path(HF_HUB_CACHE) / f"models--{name_or_path.replace('/', '--')}").is_dir():
+        return None                                        # not in the cache: no need to ask the hub client
     from huggingface_hub import snapshot_download
     from huggingface_hub.errors import LocalEntryNotFoundError
 

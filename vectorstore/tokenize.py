@@ -9,12 +9,15 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import marshal
+import os
 import re
 from pathlib import Path
 
 from ingest.lexicon import NOT_PLAN_WORDS, NOT_PROBLEM_WORDS
 from ingest.normalize import fold_digits
 
+log = logging.getLogger(__name__)
 DATA = Path(__file__).parent / "data"
 DEFAULT_TERMS = DATA / "health_terms.txt"
 DEFAULT_SYNONYMS = DATA / "synonyms.txt"
@@ -36,21 +39,49 @@ def _read_lines(path: Path) -> list[str]:
 class Tokenizer:
     """Search-mode jieba (words and their parts: 家庭医生签约服务 → 家庭, 医生, 签约, …)."""
 
-    def __init__(self, terms_file: Path = DEFAULT_TERMS, synonyms_file: Path = DEFAULT_SYNONYMS) -> None:
+    def __init__(self, terms_file: Path = DEFAULT_TERMS, synonyms_file: Path = DEFAULT_SYNONYMS, *,
+                 cache_dir: Path | None = None) -> None:
+        """`cache_dir`: where the loaded dictionary (jieba's and ours) is kept between runs, keyed by the
+        signature — loading it is several times faster than building it (the CLI's cold start)."""
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        self.files = (terms_file, synonyms_file)          # enough to build the same tokenizer elsewhere
+        self.files = (terms_file, synonyms_file, cache_dir)   # enough to build the same tokenizer elsewhere
         self._jieba = jieba.Tokenizer()
         terms = _read_lines(terms_file)
         synonyms = [tuple(line.split()) for line in _read_lines(synonyms_file)]
-        extra = [word for group in synonyms for word in group]   # synonyms must be single tokens too
-        whole = [f"{w} 2000" for w in sorted(WHOLE_WORDS)]
-        self._jieba.load_userdict(io.StringIO("\n".join(terms + [f"{w} 500" for w in extra if len(w) > 1] + whole)))
         self.synonyms = synonyms
         identity = "\n--\n".join([TOKENIZER_VERSION, "\n".join(terms), "\n".join(map(" ".join, synonyms)),
                                     " ".join(sorted(WHOLE_WORDS))])
         self.signature = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:12]
+        cache = cache_dir / f"jieba-{jieba.__version__}-{self.signature}.marshal" if cache_dir else None
+        if cache is not None and self._load_cached(cache):
+            return
+        extra = [word for group in synonyms for word in group]   # synonyms must be single tokens too
+        whole = [f"{w} 2000" for w in sorted(WHOLE_WORDS)]
+        self._jieba.load_userdict(io.StringIO("\n".join(terms + [f"{w} 500" for w in extra if len(w) > 1] + whole)))
+        if cache is not None:
+            self._save_cached(cache)
+
+    def _load_cached(self, cache: Path) -> bool:
+        try:
+            with cache.open("rb") as f:
+                self._jieba.FREQ, self._jieba.total = marshal.load(f)
+        except (OSError, EOFError, ValueError, TypeError):
+            return False
+        self._jieba.initialized = True
+        return True
+
+    def _save_cached(self, cache: Path) -> None:
+        """Best effort: a read-only data directory only costs the next start its speed."""
+        try:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            temp = cache.with_suffix(f".{os.getpid()}.tmp")
+            with temp.open("wb") as f:
+                marshal.dump((self._jieba.FREQ, self._jieba.total), f)
+            os.replace(temp, cache)
+        except OSError as exc:
+            log.info("tokenizer cache not written (%s)", exc)
 
     def tokens(self, text: str) -> list[str]:
         return [w for w in self._search_words(fold_digits(text).lower()) if _KEEP.search(w) and w not in STOPWORDS
@@ -117,9 +148,9 @@ PARALLEL_MIN_TEXTS = 4000          # below this, starting worker processes costs
 _worker: Tokenizer | None = None
 
 
-def _init_worker(terms_file: Path, synonyms_file: Path) -> None:
+def _init_worker(terms_file: Path, synonyms_file: Path, cache_dir: Path | None) -> None:
     global _worker
-    _worker = Tokenizer(terms_file, synonyms_file)
+    _worker = Tokenizer(terms_file, synonyms_file, cache_dir=cache_dir)
 
 
 def _tokenize_batch(texts: list[str]) -> list[list[str]]:
@@ -130,7 +161,6 @@ def _tokenize_batch(texts: list[str]) -> list[list[str]]:
 def tokenize_batches(tokenizer: Tokenizer, batches: list[list[str]]):
     """Token lists per batch, in order; on several cores the batches are cut by worker processes
     while the caller goes on with the previous batch (embedding, Chroma)."""
-    import os
 
     total = sum(len(b) for b in batches)
     workers = min(2, os.cpu_count() or 1)

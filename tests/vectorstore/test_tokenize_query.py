@@ -109,3 +109,15 @@ def test_relative_years_follow_the_named_place_and_only_rank():
 def test_bad_queries_are_clear_errors(query, needle):
     with pytest.raises(QueryError, match=needle):
         understand(query)
+
+
+def test_the_dictionary_cache_gives_the_same_tokens_and_survives_a_bad_file(tmp_path):
+    from vectorstore.tokenize import Tokenizer
+
+    text = "全县家庭医生签约服务覆盖率达到72.17%，计划生育特别扶助落实到位"
+    fresh = Tokenizer(cache_dir=tmp_path)                      # builds, then writes the cache
+    [cache] = list(tmp_path.iterdir())
+    cached = Tokenizer(cache_dir=tmp_path)                     # loads it
+    assert cached.tokens(text) == fresh.tokens(text) == Tokenizer().tokens(text)
+    cache.write_bytes(b"not marshal")
+    assert Tokenizer(cache_dir=tmp_path).tokens(text) == fresh.tokens(text)   # a bad file: built again
