@@ -66,14 +66,15 @@ def build_numbered_docx(path: Path) -> Path:
     return path
 
 
-def build_pdf(path: Path, lines: list[str]) -> Path:
-    """A text-layer PDF with Chinese text (Adobe's STSong-Light CID font: nothing to download)."""
+def build_pdf(path: Path, lines: list[str], *, password: str | None = None) -> Path:
+    """A text-layer PDF with Chinese text (Adobe's STSong-Light CID font: nothing to download);
+    `password`: encrypted, opening needs it."""
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    pdf = canvas.Canvas(str(path))
+    pdf = canvas.Canvas(str(path), encrypt=password)
     pdf.setFont("STSong-Light", 11)
     y = 800
     for line in lines:
