@@ -42,8 +42,8 @@ def _corpus(folder) -> dict[str, str]:
     build_scanned_pdf(folder / "扫描件.pdf")
     expected |= dict.fromkeys(["空文件.txt", "只有空白.txt", "二进制.txt", "截断.docx", "其实是压缩包.docx", "加密.pdf",
                                "扫描件.pdf"], "failed")
-    (folder / "无标点 一万行.txt").write_text("己县卫健局2023年工作总结\n" + "\n".join(f"第{i}行没有任何标点的文字内容" for i in range(10_000)),
-                                           encoding="utf-8")
+    lines = "\n".join(f"第{i}行没有任何标点的文字内容" for i in range(10_000))
+    (folder / "无标点 一万行.txt").write_text("己县卫健局2023年工作总结\n" + lines, encoding="utf-8")
     (folder / "报告 📄 2023（终稿）.txt").write_text(REPORT.format(place="庚县", figure=66666), encoding="utf-8")
     (folder / "同一内容另存.txt").write_bytes((folder / "报告 📄 2023（终稿）.txt").read_bytes())
     expected |= {"无标点 一万行.txt": "ingested", "报告 📄 2023（终稿）.txt": "copy", "同一内容另存.txt": "copy"}
