@@ -32,6 +32,21 @@ class SyncReport:
     removed: int
 
 
+@dataclass(frozen=True, slots=True)
+class Consistency:
+    """How the indexes stand against the document store (the truth): entries missing or pointing nowhere."""
+
+    chunks: int                      # in the document store
+    missing_lexical: int             # chunks the BM25 index lacks
+    extra_lexical: int               # BM25 entries whose chunk is gone
+    missing_dense: int
+    extra_dense: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing_lexical or self.extra_lexical or self.missing_dense or self.extra_dense)
+
+
 class ReadWriteLock:
     """Many readers at once, or one writer; a waiting writer goes before new readers (no starvation)."""
 
@@ -127,6 +142,13 @@ class SearchIndex:
             with self.lock.writing():
                 self.lexical.save()
         return SyncReport(added=len(missing), removed=len(removed_lexical | removed_dense))
+
+    def check(self, store: DocumentStore) -> Consistency:
+        wanted = store.chunk_ids()
+        lexical = self.lexical.live_ids()
+        dense = self.dense.live_ids() if self.dense else wanted
+        return Consistency(len(wanted), len(wanted - lexical), len(lexical - wanted), len(wanted - dense),
+                           len(dense - wanted))
 
     def rebuild(self, store: DocumentStore, progress: Progress | None = None) -> SyncReport:
         """Drop both indexes and build them again from the document store (after changing embedder)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from contextlib import nullcontext
 from pathlib import Path
 
 from assistant.cli.output import notify, print_json, progress_bar
@@ -29,6 +30,11 @@ def register(commands, common: argparse.ArgumentParser) -> None:
 
     reindex = commands.add_parser("reindex", parents=[common], help="从文档库重建关键词索引和向量索引（如更换了嵌入模型）")
     reindex.set_defaults(handler=cmd_reindex)
+
+    check = commands.add_parser("check", parents=[common], help="检查文档库与两个索引是否一致（如导入中途被中断），--repair 修复")
+    check.add_argument("--repair", action="store_true", help="补上缺少的索引条目、删去指向不存在文本块的条目")
+    check.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    check.set_defaults(handler=cmd_check)
 
     models = commands.add_parser("models", help="管理本地模型")
     model_commands = models.add_subparsers(dest="models_command", metavar="ACTION", required=True)
@@ -106,6 +112,36 @@ def cmd_reindex(args: argparse.Namespace, settings) -> int:
             report = index.rebuild(store, progress)
     print(f"已重建索引：{report.added} 个文本块（嵌入：{index.embedder.name}）。")
     return 0
+
+
+def cmd_check(args: argparse.Namespace, settings) -> int:
+    """Exit 0 when consistent (after repair, if asked), 1 when not."""
+    from dataclasses import asdict
+
+    from assistant.wiring import open_document_store, open_search_index
+
+    lock = write_lock(settings.data_path) if args.repair else nullcontext()
+    with lock, open_document_store(settings) as store:
+        index, notices = open_search_index(settings)
+        notify(notices)
+        before = index.check(store)
+        after = before
+        if args.repair and not before.ok:
+            index.sync(store)
+            after = index.check(store)
+    if args.json:
+        print_json({"before": asdict(before), "after": asdict(after), "ok": after.ok})
+        return 0 if after.ok else 1
+    c = before
+    print(f"文档库 {c.chunks} 个文本块；关键词索引缺 {c.missing_lexical}、多 {c.extra_lexical}；"
+          f"向量索引缺 {c.missing_dense}、多 {c.extra_dense}。")
+    if before.ok:
+        print("一致。")
+    elif args.repair:
+        print("已修复。" if after.ok else "修复后仍不一致，请运行 `report-assistant reindex` 重建索引。")
+    else:
+        print("不一致。运行 `report-assistant check --repair` 修复（检索时也会自动补齐）。")
+    return 0 if after.ok else 1
 
 
 def cmd_models_pull(args: argparse.Namespace, settings) -> int:

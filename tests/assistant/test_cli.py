@@ -150,3 +150,23 @@ def test_ask_with_an_unreachable_llm_still_answers(sample_data, capsys, monkeypa
     monkeypatch.setenv("REPORT_ASSISTANT_LLM__BASE_URL", f"http://127.0.0.1:{port}/v1")
     code, out, err = _run(["ask", "--data-dir", str(sample_data), "2022年婚检率"], capsys)
     assert code == 0 and "91.25%" in out and "无法连接" in out and "Traceback" not in out + err
+
+
+def test_check_finds_and_repairs_a_stale_index(tmp_path, capsys):
+    from assistant.settings import load_settings
+    from assistant.wiring import open_document_store, open_search_index
+
+    data = tmp_path / "d"
+    assert main(["ingest", "--data-dir", str(data), str(SAMPLES), "--json"]) == 0
+    settings = load_settings(data_dir=data)
+    with open_document_store(settings) as store:
+        index, _ = open_search_index(settings)
+        victim = sorted(store.chunk_ids())[:3]
+        index.lexical.delete(victim)                     # as if a crash lost the last BM25 save
+        index.lexical.save()
+    code, out, _ = _run(["check", "--data-dir", str(data)], capsys)
+    assert code == 1 and "关键词索引缺 3" in out and "check --repair" in out
+    code, out, _ = _run(["check", "--data-dir", str(data), "--repair"], capsys)
+    assert code == 0 and "已修复" in out
+    code, out, _ = _run(["check", "--data-dir", str(data), "--json"], capsys)
+    assert code == 0 and json.loads(out)["ok"] is True

@@ -1,0 +1,79 @@
+"""Crash safety: `kill -9` in the middle of a large ingest, then the same ingest again — the document store
+and both indexes end as a clean run leaves them (same files, chunk ids, counts; no index entry pointing to
+a missing chunk), and `report-assistant check` finds them consistent."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.conftest import ROOT, SAMPLES, VARIED
+
+CORPORA = [SAMPLES, VARIED, ROOT / "evals" / "corpus" / "holdout", ROOT / "evals" / "corpus" / "holdout2"]
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "assistant.cli", *args]
+
+
+def _env(tmp_path) -> dict:
+    return {**os.environ, "HOME": str(tmp_path), "REPORT_ASSISTANT_EMBEDDING__KIND": "hashing"}
+
+
+def _state(data, env) -> dict:
+    probe = ("import json, sys\nfrom assistant.settings import load_settings\nfrom assistant.wiring import "
+             "open_document_store, open_search_index\ns = load_settings(data_dir=sys.argv[1])\n"
+             "with open_document_store(s) as store:\n    index, _ = open_search_index(s)\n"
+             "    c = index.check(store)\n"
+             "    print(json.dumps({'files': sorted(f.path for f in store.files()), 'chunks': sorted(store.chunk_ids()),"
+             " 'counts': store.counts(), 'ok': c.ok, 'lexical': len(index.lexical.live_ids()),"
+             " 'dense': len(index.dense.live_ids())}))\n")
+    out = subprocess.run([sys.executable, "-c", probe, str(data)], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("crash") / "reports"
+    for source in CORPORA:
+        shutil.copytree(source, folder / source.name)
+    return folder
+
+
+def test_kill_9_during_ingest_then_rerun_matches_a_clean_run(corpus, tmp_path):
+    env = _env(tmp_path)
+    clean = tmp_path / "clean"
+    start = time.monotonic()
+    subprocess.run(_cli("ingest", "--data-dir", str(clean), str(corpus), "--json"), cwd=ROOT, env=env,
+                   capture_output=True, check=True)
+    duration = time.monotonic() - start
+    expected = _state(clean, env)
+    assert expected["ok"] and expected["counts"]["files"] >= 20
+    survived = 0
+    for share in (0.35, 0.6, 0.85):                       # kill at different moments of the work
+        data = tmp_path / f"crash-{share}"
+        run = subprocess.Popen(_cli("ingest", "--data-dir", str(data), str(corpus), "--json"), cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(duration * share)
+        if run.poll() is None:
+            os.kill(run.pid, signal.SIGKILL)
+            run.wait()
+            survived += 1
+        again = subprocess.run(_cli("ingest", "--data-dir", str(data), str(corpus), "--json"), cwd=ROOT, env=env,
+                               capture_output=True, text=True)
+        assert again.returncode in (0, 1), again.stderr[-2000:]
+        state = _state(data, env)
+        assert state["files"] == expected["files"] and state["chunks"] == expected["chunks"], share
+        assert state["counts"] == expected["counts"] and state["ok"], share
+        assert state["lexical"] == state["dense"] == len(state["chunks"]), share
+        check = subprocess.run(_cli("check", "--data-dir", str(data)), cwd=ROOT, env=env, capture_output=True, text=True)
+        assert check.returncode == 0 and "一致" in check.stdout
+    assert survived >= 2                                   # most kills landed while the ingest was running
