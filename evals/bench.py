@@ -1,5 +1,7 @@
 """`report-assistant bench`: throughput, load time, latency and memory, ours next to a plain LangChain
-pipeline, measured in the same run on the same synthetic corpus.
+pipeline, measured in the same run on the same files. The corpus varies real-report-sized texts (the
+samples and the invented test reports); the honest figure is the same-files wall-time ratio (the two
+sides cut different numbers of chunks, so chunks/s alone flatters the side that cuts more).
 
 Each side runs in its own subprocess so that its peak memory (ru_maxrss) is its own.
 """
@@ -18,22 +20,37 @@ import time
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "assistant" / "samples"
+CORPORA = Path(__file__).resolve().parent / "corpus"
 PLACES = "清河 青山 白水 东林 南湖 西岭 北塘 长丰 安宁 永和 平阳 新安 云溪 桃源 凤鸣 石门 金川 玉田 龙泉 松溪".split()
 TOPICS = ["疫苗接种剂次", "家庭医生签约率", "婚检率", "产前筛查", "医共体建设", "两癌筛查", "健康档案建档率",
           "基础设施建设投资", "人才队伍建设", "医养结合床位"]
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
-def synthetic_corpus(n_chunks: int, out: Path, chunks_per_report: int = 10) -> list[Path]:
-    """Copies of the sample reports with other counties, years and figures; ~`n_chunks` chunks in all."""
-    rng = random.Random(20261122)
-    from ingest.loaders import load_file
+def templates() -> list[str]:
+    """Real-report-sized texts to vary: the samples and the project's invented test reports (varied, holdout:
+    many shapes and section sizes), not only the three small samples."""
+    from ingest.loaders import SUPPORTED_SUFFIXES, load_file
 
-    templates = [load_file(p).text for p in sorted(SAMPLES.glob("*.txt"))]
+    folders = [SAMPLES, *(CORPORA / name for name in ("varied", "holdout"))]
+    paths = sorted(p for folder in folders for p in folder.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES)
+    return [load_file(p).text for p in paths]
+
+
+def synthetic_corpus(n_chunks: int, out: Path) -> list[Path]:
+    """Copies of the templates with other places, years and figures, until they make ~`n_chunks` chunks."""
+    from ingest.chunking import TokenBudget
+    from ingest.pipeline import ingest_text
+    from ingest.tokens import ConservativeCounter
+
+    rng = random.Random(20261122)
+    texts = templates()
+    budget = TokenBudget(350, ConservativeCounter())
+    sizes = [max(1, len(ingest_text(t, budget, source="t.txt").chunks)) for t in texts]
     out.mkdir(parents=True, exist_ok=True)
-    files = []
-    for i in range(max(1, n_chunks // chunks_per_report)):
-        text = templates[i % len(templates)]
+    files, made, i = [], 0, 0
+    while made < n_chunks:
+        text, size = texts[i % len(texts)], sizes[i % len(texts)]
         place = PLACES[i % len(PLACES)] + ("县" if i % 3 else "区") + str(i // len(PLACES))
         shift = rng.randint(-6, 2)
         text = re.sub(r"20(2\d)年", lambda m, shift=shift: f"{2000 + int(m.group(1)) + shift}年", text)
@@ -43,6 +60,8 @@ def synthetic_corpus(n_chunks: int, out: Path, chunks_per_report: int = 10) -> l
         path = out / f"{place}_{i:06d}.txt"
         path.write_text(text, encoding="utf-8")
         files.append(path)
+        made += size
+        i += 1
     return files
 
 
@@ -140,8 +159,10 @@ def run_bench(n_chunks: int, n_queries: int = 200, workdir: Path | None = None) 
             results[side] = json.loads(done.stdout.strip().splitlines()[-1])
     ours, base = results["ours"], results["baseline"]
     results["ratios"] = {key: ours[key] / base[key] if base[key] else None
-                         for key in ("chunks_per_s", "ingest_s", "load_s", "p50_ms", "p95_ms", "peak_mb")}
-    results["targets"] = {"p50_ms<=30": ours["p50_ms"] <= 30, "chunks_per_s>=1000": ours["chunks_per_s"] >= 1000}
+                         for key in ("chunks_per_s", "chars_per_s", "ingest_s", "load_s", "p50_ms", "p95_ms", "peak_mb")}
+    results["targets"] = {"p50_ms<=30": ours["p50_ms"] <= 30, "chunks_per_s>=1000": ours["chunks_per_s"] >= 1000,
+                          "ingest_s_ratio<=1.5": results["ratios"]["ingest_s"] is not None
+                          and results["ratios"]["ingest_s"] <= 1.5}
     results["requested_chunks"] = n_chunks
     return results
 
