@@ -119,5 +119,5 @@ def test_the_dictionary_cache_gives_the_same_tokens_and_survives_a_bad_file(tmp_
     [cache] = list(tmp_path.iterdir())
     cached = Tokenizer(cache_dir=tmp_path)                     # loads it
     assert cached.tokens(text) == fresh.tokens(text) == Tokenizer().tokens(text)
-    cache.write_bytes(b"not marshal")
+    cache.write_bytes(b"not a pickle")
     assert Tokenizer(cache_dir=tmp_path).tokens(text) == fresh.tokens(text)   # a bad file: built again
