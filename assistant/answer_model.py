@@ -33,13 +33,14 @@ class Citation:
 
 
 StreamOutcome = Literal["none", "kept", "void"]
+AnswerMode = Literal["llm", "extractive"]
 STREAM_VOID_NOTE = "（以上是大模型的草稿，其中的数字未能在资料中核实，作废；以下是核实后的回答。）"
 
 
 @dataclass(slots=True)
 class Answer:
     text: str
-    mode: str                                   # "llm" | "extractive"
+    mode: AnswerMode
     citations: list[Citation] = field(default_factory=list)
     unverified_numbers: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

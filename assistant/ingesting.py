@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, UTC
 from pathlib import Path
 from collections.abc import Callable, Iterable
+from typing import Literal
 
 from ingest.chunking import TokenBudget
 from ingest.errors import IngestError, UnsupportedFormat
@@ -19,12 +20,13 @@ from vectorstore.docstore import DocumentStore, FileRecord
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]   # (done, total, current file)
+FileStatus = Literal["ingested", "unchanged", "failed"]
 
 
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
     path: str
-    status: str                               # "ingested" | "unchanged" | "failed"
+    status: FileStatus
     encoding: str | None = None
     reports: int = 0
     sections: int = 0

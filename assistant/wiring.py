@@ -14,6 +14,9 @@ from vectorstore.docstore import DocumentStore
 
 if TYPE_CHECKING:
     from assistant.answering import Answerer
+    from assistant.llm import ChatModel
+    from vectorstore.embedders import Embedder
+    from vectorstore.retrieval import RetrievalMode
     from assistant.drafting import Drafter
     from vectorstore.indexes import SearchIndex
     from vectorstore.retrieval import HybridRetriever
@@ -36,7 +39,7 @@ def open_document_store(settings: Settings, *, create: bool = False) -> Document
     return DocumentStore(data_dir / DOCSTORE_FILE)
 
 
-def load_embedder(settings: Settings, embedder=None):
+def load_embedder(settings: Settings, embedder: Embedder | None = None) -> tuple[Embedder, str | None]:
     """(embedder, notice): the one given (tests), else what the settings select."""
     if embedder is not None:
         return embedder, None
@@ -47,7 +50,8 @@ def load_embedder(settings: Settings, embedder=None):
                                query_instruction=e.query_instruction, hashing_dim=e.hashing_dim))
 
 
-def open_search_index(settings: Settings, *, embedder=None, rebuild: bool = False):
+def open_search_index(settings: Settings, *, embedder: Embedder | None = None,
+                      rebuild: bool = False) -> tuple[SearchIndex, list[str]]:
     """(SearchIndex, notices). The dense side is Chroma: embedded in the data dir, or the configured server."""
     from vectorstore.chroma import ChromaIndex, connect
     from vectorstore.indexes import SearchIndex
@@ -66,8 +70,9 @@ def open_search_index(settings: Settings, *, embedder=None, rebuild: bool = Fals
     return index, [n for n in (notice,) if n]
 
 
-def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hybrid", embedder=None, index=None,
-                    reranker_mode: str | None = None, filters: bool = True):
+def build_retriever(settings: Settings, store: DocumentStore, *, mode: RetrievalMode = "hybrid",
+                    embedder: Embedder | None = None, index: SearchIndex | None = None,
+                    reranker_mode: str | None = None, filters: bool = True) -> tuple[HybridRetriever, list[str]]:
     """(HybridRetriever, notices), with the indexes brought in step with the store first.
     `filters=False` keeps every ranking signal but never excludes a chunk (the eval's hybrid-nofilter)."""
     from vectorstore.rerank import load_reranker
@@ -83,13 +88,14 @@ def build_retriever(settings: Settings, store: DocumentStore, *, mode: str = "hy
         notices.append(notice)
     dense_weight = r.dense_weight
     if dense_weight is None:   # the hashing embedder is a weak signal next to BM25 (measured on the golden set)
-        dense_weight = HASHING_DENSE_WEIGHT if index.embedder.name.startswith("hashing") else 1.0
+        hashing = index.embedder is not None and index.embedder.name.startswith("hashing")
+        dense_weight = HASHING_DENSE_WEIGHT if hashing else 1.0
     config = RetrievalConfig(mode=mode, lexical_weight=r.lexical_weight, dense_weight=dense_weight,
                              rrf_k=r.rrf_k, candidates=r.candidates, filters=filters)
     return HybridRetriever(index, store, config, reranker=reranker), notices
 
 
-def build_llm(settings: Settings, llm=None):
+def build_llm(settings: Settings, llm: ChatModel | None = None) -> ChatModel | None:
     """The configured OpenAI-compatible chat model, or None when no endpoint is set (extractive mode)."""
     if llm is not None:
         return llm
@@ -101,7 +107,8 @@ def build_llm(settings: Settings, llm=None):
                                 temperature=settings.llm.temperature, timeout_s=settings.llm.timeout_s)
 
 
-def build_answerer(settings: Settings, store: DocumentStore, *, llm=None, embedder=None, index=None):
+def build_answerer(settings: Settings, store: DocumentStore, *, llm: ChatModel | None = None,
+                   embedder: Embedder | None = None, index: SearchIndex | None = None) -> tuple[Answerer, list[str]]:
     """(Answerer, notices)."""
     from assistant.answering import Answerer
 
@@ -112,7 +119,8 @@ def build_answerer(settings: Settings, store: DocumentStore, *, llm=None, embedd
         n for n in (notice,) if n]
 
 
-def build_drafter(settings: Settings, store: DocumentStore, *, llm=None, embedder=None, index=None):
+def build_drafter(settings: Settings, store: DocumentStore, *, llm: ChatModel | None = None,
+                  embedder: Embedder | None = None, index: SearchIndex | None = None) -> tuple[Drafter, list[str]]:
     """(Drafter, notices)."""
     from assistant.drafting import Drafter
 
@@ -145,7 +153,7 @@ class Services:
         self.store.close()
 
 
-def build_services(settings: Settings, *, embedder=None, llm=None) -> Services:
+def build_services(settings: Settings, *, embedder: Embedder | None = None, llm: ChatModel | None = None) -> Services:
     """Everything a UI needs, over the settings' data directory (created when missing)."""
     from assistant.answering import Answerer
     from assistant.drafting import Drafter

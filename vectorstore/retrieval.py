@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from collections.abc import Collection
+from typing import Literal
 
 import numpy as np
 
@@ -20,7 +21,8 @@ from vectorstore.docstore import DocumentStore
 from vectorstore.indexes import SearchIndex
 from vectorstore.query import Gazetteer, QueryPlan, understand
 
-MODES = ("hybrid", "lexical", "dense")
+RetrievalMode = Literal["hybrid", "lexical", "dense"]
+MODES: tuple[RetrievalMode, ...] = ("hybrid", "lexical", "dense")
 # Ranking signals: each multiplies a chunk's fused score by (1 + its value).
 EXACT_YEAR_BOOST = 0.3      # a chunk about exactly the asked year beats one whose range merely covers it
 UNKNOWN_YEAR = -0.2         # year unknown: kept, after the chunks known to be about the asked year
@@ -67,7 +69,7 @@ class SearchResult:
 
 @dataclass(slots=True)
 class RetrievalConfig:
-    mode: str = "hybrid"
+    mode: RetrievalMode = "hybrid"
     lexical_weight: float = 1.0
     dense_weight: float = 1.0
     rrf_k: int = 10
