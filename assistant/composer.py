@@ -109,10 +109,6 @@ def placeholders(text: str) -> list[str]:
     return _PLACEHOLDER.findall(text)
 
 
-def without_placeholders(text: str) -> str:
-    return _PLACEHOLDER.sub("", text)
-
-
 def _outside(pattern: re.Pattern, text: str, change) -> str:
     """`text` with `change` applied to the stretches between matches of `pattern` (the matches kept)."""
     out, last = [], 0

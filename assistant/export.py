@@ -21,7 +21,6 @@ from assistant.errors import DraftExportError
 
 log = logging.getLogger(__name__)
 
-SUFFIXES = (".docx", ".md")
 _MD_BLOCK_START = re.compile(r"^(#|>|[-+*]\s)")   # a paragraph that Markdown would read as a heading/quote/list
 
 

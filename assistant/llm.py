@@ -6,7 +6,6 @@ the answer use case then falls back to the extractive answer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 from collections.abc import Iterator
 
@@ -50,20 +49,3 @@ class OpenAICompatibleChat:
             raise LLMUnavailable(f"无法连接大模型服务（{self.base_url}）。请确认服务已启动、地址正确。") from None
         except openai.APIStatusError as exc:
             raise LLMUnavailable(f"大模型服务（{self.base_url}）返回错误（HTTP {exc.status_code}）。请检查模型名和服务状态。") from None
-
-
-@dataclass
-class ScriptedChat:
-    """A fake chat model for tests: replies from a script, records every call."""
-
-    replies: list[str]
-    name: str = "scripted"
-    calls: list[list[tuple[str, str]]] = field(default_factory=list)
-
-    def stream(self, messages: list[tuple[str, str]]) -> Iterator[str]:
-        self.calls.append(messages)
-        reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
-        if isinstance(reply, Exception):
-            raise reply
-        for i in range(0, len(reply), 8):
-            yield reply[i:i + 8]

@@ -73,12 +73,6 @@ def unverified(answer: str, sources: list[str]) -> list[str]:
     return missing
 
 
-def same_figure(a: str, b: str) -> bool:
-    """Whether two strings state the same figure ("3.44万" == "34400"), for answer-level scoring."""
-    fa, fb = figures(a), figures(b)
-    return bool(fa) and bool(fb) and {f.key for f in fa} & {f.key for f in fb} == {f.key for f in fb}
-
-
 def replace_figures(text: str, replace: Callable[[Figure, bool, str], str | None]) -> str:
     """`text` with each figure (as `figures` reads it) replaced by `replace(figure, is_year, after)`; None keeps
     it. `is_year`: a four-digit number followed by 年 or a range dash ("2023年底", "2022—2025年"); `after`:

@@ -274,7 +274,7 @@ def report_meta(raw: RawReport, sections: list[Section], *, file_name: str | Non
         if kind_of_doc in (DocType.PLAN, DocType.KEY_POINTS):
             plan, plan_origin = summary, years_origin
     if summary.known and not plan.known:
-        plan, plan_origin = _plan_years_from_headings(sections, summary, years_origin)
+        plan, plan_origin = _plan_years_from_headings(sections, summary)
     if kind_of_doc in (DocType.PLAN, DocType.KEY_POINTS) and not summary.known:
         summary, years_origin = plan, plan_origin
     org, org_origin = organisation(raw, file_name)
@@ -329,7 +329,7 @@ def _latest_heading_year(sections: list[Section]) -> int | None:
     return max(years) if years else None
 
 
-def _plan_years_from_headings(sections: list[Section], summary: YearSpan, summary_origin: Origin) -> tuple[YearSpan, Origin]:
+def _plan_years_from_headings(sections: list[Section], summary: YearSpan) -> tuple[YearSpan, Origin]:
     last = summary.end or summary.start
     plan_parts = [s.path for s in sections if s.path and section_kind(s.path, SectionKind.ACHIEVEMENTS) is SectionKind.PLANS]
     for path in plan_parts:
