@@ -111,11 +111,14 @@ def chunk_text(paragraphs: tuple[str, ...], budget: TokenBudget) -> list[str]:
 def chunk_report(report: Report, budget: TokenBudget) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
+    last: dict[str, str] = {}                 # first id of a text -> the id its latest repeat got
     for section in report.sections:
         for text in chunk_text(section.paragraphs, budget):
-            chunk_id = content_id(report.id, section.path, text)
-            while chunk_id in seen:           # the same sentence twice in one section
+            first = content_id(report.id, section.path, text)
+            chunk_id = content_id(last[first], "dup") if first in last else first
+            while chunk_id in seen:           # the same text again in one section: the next id of its chain
                 chunk_id = content_id(chunk_id, "dup")
+            last[first] = chunk_id            # (a text repeated n times costs n hashes, not n²/2)
             seen.add(chunk_id)
             chunks.append(Chunk(
                 id=chunk_id, report_id=report.id, source=report.source, section_path=section.path,
