@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int, str], None]   # (done, total, current file)
 FileStatus = Literal["ingested", "unchanged", "failed"]
+STATUS_LABELS: dict[str, str] = {"ingested": "已导入", "unchanged": "未变化", "failed": "失败"}   # as the CLI and UI show them
 
 
 @dataclass(frozen=True, slots=True)

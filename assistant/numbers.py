@@ -38,19 +38,21 @@ def figures(text: str) -> list[Figure]:
     folded = fold_digits(_CITATION.sub(" ", text)).replace("−", "-").replace("－", "-")
     found = []
     for m in _FIGURE.finditer(folded):
-        raw = m.group("num").replace(",", "").replace("，", "")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            continue
-        unit = m.group("unit") or ""
-        kind = "%" if unit in ("%", "％") else "‰" if unit == "‰" else "plain"
-        if unit in _MULTIPLIER:
-            value *= _MULTIPLIER[unit]
-        if m.group("sign"):
-            value = -value
-        found.append(Figure(m.group(0).strip(), kind, value))
+        read = _read(m)
+        if read is not None:
+            found.append(Figure(m.group(0).strip(), *read))
     return found
+
+
+def _read(m: re.Match) -> tuple[str, Decimal] | None:
+    """(kind, value) of one `_FIGURE` match: "3.44万" → ("plain", 34400); None when it is no number."""
+    try:
+        value = Decimal(m.group("num").replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        return None
+    unit = m.group("unit") or ""
+    kind = "%" if unit in ("%", "％") else "‰" if unit == "‰" else "plain"
+    return kind, value * _MULTIPLIER.get(unit, Decimal(1)) * (-1 if m.group("sign") else 1)
 
 
 def figure_keys(texts: list[str]) -> set[tuple[str, Decimal]]:
@@ -80,19 +82,15 @@ def replace_figures(text: str, replace: Callable[[Figure, bool, str], str | None
     folded = fold_digits(text)
     out, last = [], 0
     for m in _FIGURE.finditer(folded):
-        raw = m.group("num").replace(",", "").replace("，", "")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
+        read = _read(m)
+        if read is None:
             continue
-        unit = m.group("unit") or ""
-        kind = "%" if unit in ("%", "％") else "‰" if unit == "‰" else "plain"
-        value = value * _MULTIPLIER.get(unit, Decimal(1)) * (-1 if m.group("sign") else 1)
+        kind, value = read
         start, end = m.start(), m.end()
         while end > start and text[end - 1].isspace():
             end -= 1
         after = folded[m.end("num"):].lstrip()[:1]
-        is_year = (kind == "plain" and len(raw) == 4 and not m.group("unit") and 1949 <= value <= 2100
+        is_year = (kind == "plain" and len(m.group("num")) == 4 and not m.group("unit") and 1949 <= value <= 2100
                    and after != "" and after in _YEAR_FOLLOWERS)
         new = replace(Figure(text[start:end], kind, value), is_year, text[end:])
         if new is not None:

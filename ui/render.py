@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from assistant.answer_model import Answer
 from assistant.draft_model import Draft
-from assistant.ingesting import IngestSummary
+from assistant.ingesting import STATUS_LABELS, IngestSummary
 
-STATUS = {"ingested": "已导入", "unchanged": "未变化", "failed": "失败"}
 REPORT_COLUMNS = ["文件", "单位", "年份", "时期", "类型", "文本块"]
 INGEST_COLUMNS = ["文件", "状态", "报告", "文本块", "年份", "说明"]
 
@@ -56,7 +55,7 @@ def report_rows(reports) -> list[list]:
 
 
 def ingest_rows(summary: IngestSummary) -> list[list]:
-    rows = [[f.path.rsplit("/", 1)[-1], STATUS[f.status], f.reports, f.chunks,
+    rows = [[f.path.rsplit("/", 1)[-1], STATUS_LABELS[f.status], f.reports, f.chunks,
              ",".join(map(str, f.years)) or "-", f.error or "；".join(f.warnings)] for f in summary.files]
     rows += [[p.rsplit("/", 1)[-1], "跳过", 0, 0, "-", "不支持的文件类型"] for p in summary.skipped]
     rows += [[p.rsplit("/", 1)[-1], "跳过", 0, 0, "-", reason] for p, reason in summary.refused]

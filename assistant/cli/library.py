@@ -9,7 +9,6 @@ from pathlib import Path
 from assistant.cli.output import notify, print_json, progress_bar
 from assistant.locking import write_lock
 
-_STATUS = {"ingested": "已导入", "unchanged": "未变化", "failed": "失败"}
 
 
 def register(commands, common: argparse.ArgumentParser) -> None:
@@ -172,11 +171,13 @@ def year_ranges(years: tuple[int, ...]) -> str:
 
 
 def _print_ingest_table(summary) -> None:
+    from assistant.ingesting import STATUS_LABELS
+
     for f in summary.files:
         if f.status == "failed":
-            print(f"[{_STATUS[f.status]}] {f.error}")
+            print(f"[{STATUS_LABELS[f.status]}] {f.error}")
             continue
-        print(f"[{_STATUS[f.status]}] {f.path}  编码:{f.encoding or '-'}  报告:{f.reports}  "
+        print(f"[{STATUS_LABELS[f.status]}] {f.path}  编码:{f.encoding or '-'}  报告:{f.reports}  "
               f"文本块:{f.chunks}  年份:{year_ranges(f.years)}")
         for warning in f.warnings:
             print(f"    提示：{warning}")

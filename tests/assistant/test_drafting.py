@@ -143,15 +143,17 @@ def _llm(server):
     return OpenAICompatibleChat(base_url=server.url, api_key="k", model="fake-model")
 
 
-def _family_doctor(library, server):
-    return _drafter(library, _llm(server)).draft(DraftRequest(2024, organisation="清河县", sections=("family_doctor",)))
+def _family_doctor_replying(library, *replies):
+    """The 2024 family-doctor section drafted by a fake LLM that gives `replies` in turn; (draft, server)."""
+    with FakeOpenAI() as server:
+        server.script = list(replies)
+        draft = _drafter(library, _llm(server)).draft(DraftRequest(2024, organisation="清河县", sections=("family_doctor",)))
+    return draft, server
 
 
 def test_llm_section_with_citations_and_placeholders(samples_library):
-    with FakeOpenAI() as server:
-        server.script = ["一是巩固家庭医生签约成果，2023年重点人群签约率79.8%[2]。\n"
-                         "二是推进签约扩面提质，重点人群签约率达到【待定：2024年目标】[1]。"]
-        draft = _family_doctor(samples_library, server)
+    draft, server = _family_doctor_replying(samples_library, "一是巩固家庭医生签约成果，2023年重点人群签约率79.8%[2]。\n"
+                                                             "二是推进签约扩面提质，重点人群签约率达到【待定：2024年目标】[1]。")
     section = draft.sections[-1]
     assert draft.mode == "llm" and section.mode == "llm" and len(section.paragraphs) == 2
     assert "[2]" not in section.paragraphs[0].text and section.paragraphs[0].citations
@@ -161,9 +163,7 @@ def test_llm_section_with_citations_and_placeholders(samples_library):
 
 
 def test_an_invented_target_gets_a_strict_retry_then_the_offline_section(samples_library):
-    with FakeOpenAI() as server:
-        server.script = ["一是重点人群签约率达到95%[1]。", "一是重点人群签约率达到96%[1]。"]
-        draft = _family_doctor(samples_library, server)
+    draft, server = _family_doctor_replying(samples_library, "一是重点人群签约率达到95%[1]。", "一是重点人群签约率达到96%[1]。")
     section = draft.sections[-1]
     assert len(server.requests) == 2 and "95%" in server.requests[1]["messages"][0]["content"]
     assert section.mode == "offline" and draft.mode == "offline"
@@ -172,9 +172,8 @@ def test_an_invented_target_gets_a_strict_retry_then_the_offline_section(samples
 
 
 def test_a_retry_that_uses_a_placeholder_is_kept(samples_library):
-    with FakeOpenAI() as server:
-        server.script = ["一是重点人群签约率达到95%[1]。", "一是重点人群签约率达到【待定：2024年目标】[1]。"]
-        draft = _family_doctor(samples_library, server)
+    draft, server = _family_doctor_replying(samples_library, "一是重点人群签约率达到95%[1]。",
+                                            "一是重点人群签约率达到【待定：2024年目标】[1]。")
     assert draft.sections[-1].mode == "llm" and draft.placeholders
 
 
@@ -188,17 +187,14 @@ def test_an_unreachable_llm_falls_back_to_the_offline_draft(samples_library):
 
 
 def test_an_old_target_invented_inside_a_placeholder_is_caught(samples_library):
-    with FakeOpenAI() as server:
-        server.script = ["一是签约率达到【待定：原计划95%】[1]。", "一是签约率达到【待定：原计划96%】[1]。"]
-        draft = _family_doctor(samples_library, server)
+    draft, server = _family_doctor_replying(samples_library, "一是签约率达到【待定：原计划95%】[1]。",
+                                            "一是签约率达到【待定：原计划96%】[1]。")
     assert len(server.requests) == 2 and draft.sections[-1].mode == "offline"
     assert "95%" not in draft.text and "96%" not in draft.text
 
 
 def test_an_uncited_llm_paragraph_gets_the_strict_retry(samples_library):
-    with FakeOpenAI() as server:
-        server.script = ["一是全面推进家庭医生签约服务。", "一是全面推进家庭医生签约服务[1]。"]
-        draft = _family_doctor(samples_library, server)
+    draft, server = _family_doctor_replying(samples_library, "一是全面推进家庭医生签约服务。", "一是全面推进家庭医生签约服务[1]。")
     section = draft.sections[-1]
     assert len(server.requests) == 2 and "没有标注出处的段落" in server.requests[1]["messages"][0]["content"]
     assert section.mode == "llm" and all(p.citations for p in section.paragraphs)

@@ -10,12 +10,18 @@ from ingest.tokens import ConservativeCounter
 from tests.conftest import SAMPLES, VARIED
 
 
-def test_services_see_a_new_place_after_refresh_and_serve_threads(tmp_path):
-    settings = load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"})
-    services = build_services(settings)
-    budget = TokenBudget(350, ConservativeCounter())
-    ingest_and_index([SAMPLES], services.store, budget, services.index)
+BUDGET = TokenBudget(350, ConservativeCounter())
+
+
+def _services_over_the_samples(tmp_path):
+    services = build_services(load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"}))
+    ingest_and_index([SAMPLES], services.store, BUDGET, services.index)
     services.refresh()
+    return services, BUDGET
+
+
+def test_services_see_a_new_place_after_refresh_and_serve_threads(tmp_path):
+    services, budget = _services_over_the_samples(tmp_path)
     assert "清河县" in services.retriever.gazetteer.keys
     ingest_and_index([VARIED / "寿光市卫生健康局2023年工作总结及2024年工作计划.txt"], services.store, budget, services.index)
     assert "寿光市" not in services.retriever.gazetteer.keys             # cached until refreshed …
@@ -40,11 +46,7 @@ def test_services_see_a_new_place_after_refresh_and_serve_threads(tmp_path):
 
 
 def test_questions_while_an_ingest_runs(tmp_path):
-    settings = load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"})
-    services = build_services(settings)
-    budget = TokenBudget(350, ConservativeCounter())
-    ingest_and_index([SAMPLES], services.store, budget, services.index)
-    services.refresh()
+    services, budget = _services_over_the_samples(tmp_path)
     done, answers, errors = threading.Event(), [], []
 
     def ask() -> None:
