@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime, UTC
 from pathlib import Path
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 from ingest.chunking import TokenBudget
@@ -16,6 +17,8 @@ from ingest.errors import IngestError, UnsupportedFormat
 from ingest.loaders import SUPPORTED_SUFFIXES, unsupported_reason
 from ingest.pipeline import PIPELINE_VERSION, IngestedFile, ingest_file
 from vectorstore.docstore import DocumentStore, FileRecord
+from vectorstore.feeding import Feeder, Prepared, Preparer
+from vectorstore.indexes import SearchIndex
 
 log = logging.getLogger(__name__)
 
@@ -120,16 +123,19 @@ def _link_reason(link: Path, root: Path, *, folder: bool) -> str | None:
     return None
 
 
-def ingest_and_index(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, index, *,
+def ingest_and_index(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, index: SearchIndex, *,
                      progress: Progress | None = None) -> IngestSummary:
-    """Ingest into the document store, then bring the search indexes in step with it."""
-    summary = ingest_paths(paths, store, budget, progress=progress)
+    """Ingest into the document store, indexing each file as soon as it is stored (its BM25 tokens and cheap
+    vectors are made where it was parsed: a worker process on several cores); then bring the indexes in step
+    with the store for anything else (files removed, an ingest killed before)."""
+    with index.feeding() as feeder:
+        summary = ingest_paths(paths, store, budget, progress=progress, feed=(index.preparer(), feeder))
     index.sync(store, progress)
     return summary
 
 
 def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, *,
-                 progress: Progress | None = None) -> IngestSummary:
+                 progress: Progress | None = None, feed: tuple[Preparer, Feeder] | None = None) -> IngestSummary:
     files, skipped, refused = collect_files(paths)
     summary = IngestSummary(skipped=skipped, refused=refused)
     signature = pipeline_signature(budget)
@@ -139,11 +145,15 @@ def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudge
         step = _check(path, store, signature, summary, seen)
         steps.append(step)
     jobs = [s for s in steps if isinstance(s, _Job)]
-    parsed = _parse_all(jobs, budget)
+    parsed = _parse_all(jobs, budget, feed[0] if feed else None)
     for done, step in enumerate(steps):
         if progress:
             progress(done, len(steps), Path(step.path).name)
-        outcome = _store(step, next(parsed), store, signature, summary) if isinstance(step, _Job) else step
+        if isinstance(step, _Job):
+            result, prepared = next(parsed)
+            outcome = _store(step, result, store, signature, summary, prepared, feed[1] if feed else None)
+        else:
+            outcome = step
         log.info("%s: %s", outcome.path, outcome.status)
         summary.files.append(outcome)
     if progress:
@@ -194,54 +204,83 @@ def _check(path: Path, store: DocumentStore, signature: str, summary: IngestSumm
     return _Job(shown, path, key, sha, len(data))
 
 
-def _parse(job: _Job, budget: TokenBudget) -> IngestedFile | FileOutcome:
-    """Parse one file; failures come back as outcomes (also across process boundaries)."""
+Parsed = tuple[IngestedFile | FileOutcome, Prepared | None]
+
+
+def _parse(job: _Job, budget: TokenBudget, preparer: Preparer | None = None) -> Parsed:
+    """Parse one file (and prepare its chunks for the indexes); failures come back as outcomes, also across
+    process boundaries."""
     try:
-        return ingest_file(job.file, budget, source=job.file.name)
+        ingested = ingest_file(job.file, budget, source=job.file.name)
+        return ingested, preparer.prepare(ingested.chunks) if preparer else None
     except IngestError as exc:
-        return FileOutcome(job.path, "failed", error=str(exc))
+        return FileOutcome(job.path, "failed", error=str(exc)), None
     except Exception as exc:  # a bug of ours must not cost the user the other files
         log.exception("unexpected error while ingesting %s", job.file)
         return FileOutcome(job.path, "failed", error=f"{job.path}: 处理时出现内部错误（{type(exc).__name__}: {exc}）。"
-                                                      "其他文件不受影响；请用 -v 重新运行并报告此问题。")
+                                                      "其他文件不受影响；请用 -v 重新运行并报告此问题。"), None
 
 
-def _parse_all(jobs: list[_Job], budget: TokenBudget):
+def _parse_all(jobs: list[_Job], budget: TokenBudget, preparer: Preparer | None) -> Iterator[Parsed]:
     """Parsed files in job order; on several cores, by worker processes while the caller stores results."""
     workers = min(2, os.cpu_count() or 1)
-    if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not _picklable(budget):
-        return (_parse(job, budget) for job in jobs)
-    return _parallel(jobs, budget, workers)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not _picklable((budget, preparer)):
+        return (_parse(job, budget, preparer) for job in jobs)
+    return _parallel(jobs, budget, preparer, workers)
 
 
-def _parallel(jobs: list[_Job], budget: TokenBudget, workers: int):
+_worker: tuple[TokenBudget, Preparer | None] | None = None
+
+
+def _init_worker(budget: TokenBudget, preparer: Preparer | None) -> None:
+    """Each worker gets the budget and the preparer once (its tokenizer loads the dictionary once). Workers
+    run at a lower priority: the main process, which stores and indexes their results (and answers the UI),
+    is the pipeline's narrow end and must not queue behind them for a core."""
+    global _worker
+    _worker = (budget, preparer)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)
+
+
+def _parse_in_worker(job: _Job) -> Parsed:
+    assert _worker is not None
+    return _parse(job, *_worker)
+
+
+def _parallel(jobs: list[_Job], budget: TokenBudget, preparer: Preparer | None, workers: int) -> Iterator[Parsed]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    if preparer is not None:
+        preparer.tokenizer.ensure_cached()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(_parse, jobs, [budget] * len(jobs), chunksize=8)
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(budget, preparer)) as pool:
+        yield from pool.map(_parse_in_worker, jobs, chunksize=4)
 
 
-def _picklable(budget: TokenBudget) -> bool:
+def _picklable(value: object) -> bool:
     import pickle
 
     try:
-        pickle.dumps(budget)
+        pickle.dumps(value)
     except (pickle.PicklingError, TypeError, AttributeError):
         return False
     return True
 
 
 def _store(job: _Job, parsed: IngestedFile | FileOutcome, store: DocumentStore, signature: str,
-           summary: IngestSummary) -> FileOutcome:
+           summary: IngestSummary, prepared: Prepared | None, feeder: Feeder | None) -> FileOutcome:
     if isinstance(parsed, FileOutcome):
         return parsed
     record = FileRecord(job.key, job.file.name, job.sha, job.size, signature, parsed.encoding, parsed.warnings,
                         datetime.now(UTC).isoformat(timespec="seconds"))
-    removed, added = store.replace_file(record, parsed)
+    removed, added = store.replace_file(record, parsed)      # the store first: the indexes follow it
     summary.removed_chunk_ids.extend(removed)
     summary.added_chunk_ids.extend(c.id for c in added)
+    if feeder is not None and prepared is not None:
+        places = {r.id: (r.meta.place, r.meta.origins.place.sure) for r in parsed.reports}
+        feeder.add(added, prepared, places, removed)
     return FileOutcome(
         job.path, "ingested", encoding=parsed.encoding, reports=len(parsed.reports),
         sections=sum(len(r.sections) for r in parsed.reports), chunks=len(parsed.chunks),

@@ -158,10 +158,13 @@ def province_named(place: str | None) -> str | None:
     if not components:
         return None
     first = components[0]
-    for province in PROVINCES:
-        if first == province or re.fullmatch(rf"{province}(?:{alternation(ETHNIC_GROUPS)}族?)*(?:省|市|自治区|特别行政区)", first):
-            return province
-    return None
+    if first in PROVINCES:
+        return first
+    m = _PROVINCE_COMPONENT.fullmatch(first)
+    return m.group(1) if m else None
+
+
+_PROVINCE_COMPONENT = re.compile(rf"({alternation(PROVINCES)})(?:{alternation(ETHNIC_GROUPS)}族?)*(?:省|市|自治区|特别行政区)")
 
 
 _TITLE_PLACE = re.compile(rf"((?:{_COMPONENT})+)(?=\d|{_HANZI}|$)")

@@ -54,29 +54,40 @@ class HashingEmbedder:
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", f"hashing-ngram-v1-{self.dim}")
 
-    def _vector(self, text: str) -> np.ndarray:
-        codes = np.frombuffer(fold_digits(text).lower().encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
-        codes = codes[codes > 32]                      # drop spaces and control characters
-        vec = np.zeros(self.dim, dtype=np.float32)
-        for n, weight in zip((1, 2, 3), self.weights):
-            if len(codes) < n:
-                break
-            h = np.zeros(len(codes) - n + 1, dtype=np.int64)
-            for offset in range(n):
-                h = (h * 31 + codes[offset: len(codes) - n + 1 + offset] * _PRIMES[offset]) % 2_147_483_647
-            h = (h * 2_654_435_761 + n) % 4_294_967_291
-            signs = np.where((h >> 7) & 1, 1.0, -1.0).astype(np.float32)
-            vec += np.bincount(h % self.dim, weights=signs * weight, minlength=self.dim).astype(np.float32)
-        norm = float(np.linalg.norm(vec))
-        return vec / norm if norm else vec
-
     def embed_documents(self, texts: list[str]) -> np.ndarray:
+        """All texts at once: one hashing pass over their concatenated code points (n-grams never cross
+        from one text into the next), one bincount per n-gram size."""
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
         if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._vector(t) for t in texts])
+            return out
+        per_text = [self._codes(t) for t in texts]
+        lengths = np.array([len(c) for c in per_text], dtype=np.int64)
+        codes = np.concatenate([*per_text, np.zeros(2, dtype=np.int64)])     # padding for the last 3-grams
+        owner = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        offset_in_text = np.arange(len(owner), dtype=np.int64) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        room = lengths[owner] - offset_in_text                               # code points left in its text
+        for n, weight in zip((1, 2, 3), self.weights):
+            h = np.zeros(len(owner), dtype=np.int64)
+            for offset in range(n):
+                h = (h * 31 + codes[offset: len(owner) + offset] * _PRIMES[offset]) % 2_147_483_647
+            h = (h * 2_654_435_761 + n) % 4_294_967_291
+            keep = room >= n
+            signs = np.where((h[keep] >> 7) & 1, 1.0, -1.0).astype(np.float32)
+            counts = np.bincount(owner[keep] * self.dim + h[keep] % self.dim, weights=signs * weight,
+                                 minlength=len(texts) * self.dim)
+            out += counts.reshape(len(texts), self.dim).astype(np.float32)
+        for row in out:
+            norm = float(np.linalg.norm(row))
+            if norm:
+                row /= norm
+        return out
+
+    def _codes(self, text: str) -> np.ndarray:
+        codes = np.frombuffer(fold_digits(text).lower().encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+        return codes[codes > 32]                       # drop spaces and control characters
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._vector(text)
+        return self.embed_documents([text])[0]
 
 
 # --- sentence-transformers -------------------------------------------------------------------------

@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable, Iterator
 
+import numpy as np
+
 from ingest.errors import ReportAssistantError
 from ingest.model import Chunk
-from vectorstore.chroma import ChromaIndex, DenseDoc
-from vectorstore.docstore import DocumentStore, ReportRow
-from vectorstore.embedders import Embedder
+from vectorstore.chroma import ChromaIndex
+from vectorstore.docstore import DocumentStore
+from vectorstore.embedders import Embedder, HashingEmbedder
+from vectorstore.feeding import BATCH, Feeder, Preparer, lexical_doc, prepare_batches
 from vectorstore.lexical import LexicalDoc, LexicalIndex
-from vectorstore.tokenize import Tokenizer, tokenize_batches
+from vectorstore.tokenize import Tokenizer
 
 
 Progress = Callable[[int, int, str], None]
-BATCH = 512
 
 
 class IndexOutOfDate(ReportAssistantError):
@@ -124,24 +126,55 @@ class SearchIndex:
         if missing:
             rows = list(store.indexed_chunks(missing))
             batches = [rows[start:start + BATCH] for start in range(0, len(rows), BATCH)]
-            lexical_batches = [[(c, r) for c, r in batch if c.id in missing_lexical] for batch in batches]
-            token_lists = tokenize_batches(self.tokenizer, [[c.context for c, _ in b] for b in lexical_batches])
-            for number, (batch, lexical_batch, tokens) in enumerate(zip(batches, lexical_batches, token_lists)):
+            preparer = self.preparer()
+            for number, (batch, prepared) in enumerate(zip(batches, prepare_batches(preparer, [[c for c, _ in b] for b in batches]))):
                 if progress:
                     progress(number * BATCH, len(rows), "建立索引")
-                docs = [_lexical_doc(c, r, t) for (c, r), t in zip(lexical_batch, tokens)]
+                docs = [lexical_doc(c, t, r.place if r else None, r is not None and r.origins.place.sure)
+                        for (c, r), t in zip(batch, prepared.tokens) if c.id in missing_lexical]
                 with self.lock.writing():
                     self.lexical.add(docs)
-                dense_batch = [(c, r) for c, r in batch if c.id in missing_dense]
-                if dense_batch and self.dense and self.embedder:
-                    vectors = self.embedder.embed_documents([c.context for c, _ in dense_batch])
-                    self.dense.add([_dense_doc(c, r, v) for (c, r), v in zip(dense_batch, vectors)])
+                dense = [i for i, (c, _) in enumerate(batch) if c.id in missing_dense]
+                if dense and self.dense and self.embedder:
+                    vectors = (prepared.vectors[dense] if prepared.vectors is not None
+                               else self.embedder.embed_documents([batch[i][0].context for i in dense]))
+                    self.dense.add([batch[i][0].id for i in dense], vectors)
             if progress:
                 progress(len(rows), len(rows), "建立索引")
         if missing or removed_lexical:
             with self.lock.writing():
                 self.lexical.save()
         return SyncReport(added=len(missing), removed=len(removed_lexical | removed_dense))
+
+    # --- indexing while ingesting (see vectorstore/feeding.py) -------------------------------------------
+
+    def preparer(self) -> Preparer:
+        """What worker processes need to prepare chunks for these indexes."""
+        return Preparer(self.tokenizer, self.embedder if isinstance(self.embedder, HashingEmbedder) else None)
+
+    @contextmanager
+    def feeding(self) -> Iterator[Feeder]:
+        """A Feeder for stored files; on leaving, the last batch is added and the BM25 index saved."""
+        feeder = Feeder(self)
+        yield feeder
+        feeder.flush()
+        if feeder.changed:
+            with self.lock.writing():
+                self.lexical.save()
+
+    def remove_ids(self, ids: list[str]) -> None:
+        with self.lock.writing():
+            self.lexical.delete(ids)
+        if self.dense:
+            self.dense.delete(ids)
+
+    def add_prepared(self, chunks: list[Chunk], docs: list[LexicalDoc], vectors: np.ndarray | None) -> None:
+        with self.lock.writing():
+            self.lexical.add(docs)
+        if self.dense and self.embedder:
+            if vectors is None:
+                vectors = self.embedder.embed_documents([c.context for c in chunks])
+            self.dense.add([c.id for c in chunks], vectors)
 
     def check(self, store: DocumentStore) -> Consistency:
         wanted = store.chunk_ids()
@@ -157,24 +190,3 @@ class SearchIndex:
         if self.dense:
             self.dense.reset()
         return self.sync(store, progress)
-
-
-
-def _lexical_doc(chunk: Chunk, report: ReportRow | None, tokens: list[str]) -> LexicalDoc:
-    start, end = _years(chunk)
-    place = (report.place if report else None) or ""
-    place_sure = bool(place) and report is not None and report.origins.place.sure
-    return LexicalDoc(chunk.id, tokens, start, end, place, year_sure=chunk.years_sure,
-                      place_sure=place_sure)
-
-
-def _years(chunk: Chunk) -> tuple[int, int]:
-    if chunk.years.start is None:
-        return -1, -1
-    return chunk.years.start, chunk.years.end or chunk.years.start
-
-
-def _dense_doc(chunk: Chunk, report: ReportRow | None, vector) -> DenseDoc:
-    start, end = _years(chunk)
-    return DenseDoc(chunk.id, vector, chunk.source, chunk.report_id, chunk.kind.value, start, end,
-                    (report.place if report else None) or "")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,15 +121,20 @@ class LexicalIndex:
         if not docs:
             return
         first = len(self.ids)
-        terms, slots, tfs = [], [], []
         for offset, doc in enumerate(docs):
-            slot = first + offset
             self.ids.append(doc.id)
-            self.slot_of[doc.id] = slot
-            for token, tf in Counter(doc.tokens).items():
-                terms.append(self.vocab.setdefault(token, len(self.vocab)))
-                slots.append(slot)
-                tfs.append(tf)
+            self.slot_of[doc.id] = first + offset
+        # Postings in bulk: new terms get ids in order of first appearance, then one (slot, term) count.
+        tokens = [token for doc in docs for token in doc.tokens]
+        vocab = self.vocab
+        for token in dict.fromkeys(tokens):
+            if token not in vocab:
+                vocab[token] = len(vocab)
+        term_ids = np.fromiter(map(vocab.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        lengths = np.fromiter((len(d.tokens) for d in docs), dtype=np.int64, count=len(docs))
+        slot_ids = np.repeat(np.arange(first, first + len(docs), dtype=np.int64), lengths)
+        keys, tf_counts = np.unique(slot_ids * max(len(vocab), 1) + term_ids, return_counts=True)
+        slots, terms, tfs = keys // max(len(vocab), 1), keys % max(len(vocab), 1), tf_counts
         new = {"length": [len(d.tokens) for d in docs], "year_start": [d.year_start for d in docs],
                "year_end": [d.year_end for d in docs], "year_sure": [int(d.year_sure) for d in docs],
                "place": [self._code("place", d.place) for d in docs],
@@ -138,7 +142,7 @@ class LexicalIndex:
         for name, values in new.items():
             self.columns[name] = np.concatenate([self.columns[name], np.asarray(values, dtype=np.int32)])
         self.alive = np.concatenate([self.alive, np.ones(len(docs), dtype=bool)])
-        self.segments.append(_segment(np.asarray(terms, np.int32), np.asarray(slots, np.int32), np.asarray(tfs, np.float32)))
+        self.segments.append(_segment(terms.astype(np.int32), slots.astype(np.int32), tfs.astype(np.float32)))
         # merging waits for save(): a bulk ingest of 100k chunks would otherwise re-sort all postings ~30 times
 
     def _code(self, column: str, label: str) -> int:

@@ -12,16 +12,20 @@ import logging
 import pickle
 import os
 import re
+import threading
 from pathlib import Path
 
 from ingest.lexicon import NOT_PLAN_WORDS, NOT_PROBLEM_WORDS
 from ingest.normalize import fold_digits
+from vectorstore.segment import Dictionary
 
 log = logging.getLogger(__name__)
 DATA = Path(__file__).parent / "data"
 DEFAULT_TERMS = DATA / "health_terms.txt"
 DEFAULT_SYNONYMS = DATA / "synonyms.txt"
 TOKENIZER_VERSION = "2"      # part of the index signature: bump when tokenising changes
+SEGMENT_VERSION = "1"        # the cached dictionary's format
+MEMO_LIMIT = 200_000         # words remembered per tokenizer (numbers make the vocabulary open-ended)
 # Compounds whose parts must not be indexed on their own: 计划 in 计划生育 is no plan, 问题 in 问题隐患 no problem.
 WHOLE_WORDS = frozenset(NOT_PLAN_WORDS + NOT_PROBLEM_WORDS)
 
@@ -36,76 +40,127 @@ def _read_lines(path: Path) -> list[str]:
             if line.strip() and not line.lstrip().startswith("#")]
 
 
+_DICTIONARIES: dict[str, Dictionary] = {}      # signature -> loaded dictionary, one per process
+_LOADING = threading.Lock()
+
+
+def _load_cached(cache: Path) -> Dictionary | None:
+    """The data directory's own cache (written by `_save_cached`; loading it is several times faster than
+    building the dictionary with jieba). A file that is not a Dictionary is rebuilt."""
+    try:
+        with cache.open("rb") as f:
+            loaded = pickle.load(f)
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, pickle.UnpicklingError):
+        return None
+    return loaded if isinstance(loaded, Dictionary) and isinstance(loaded.weights, dict) else None
+
+
+def _save_cached(dictionary: Dictionary, cache: Path) -> None:
+    """Best effort: a read-only data directory only costs the next start its speed."""
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temp = cache.with_suffix(f".{os.getpid()}.tmp")
+        with temp.open("wb") as f:
+            pickle.dump(dictionary, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temp, cache)
+    except OSError as exc:
+        log.info("tokenizer cache not written (%s)", exc)
+
+
 class Tokenizer:
-    """Search-mode jieba (words and their parts: 家庭医生签约服务 → 家庭, 医生, 签约, …)."""
+    """Search-mode jieba (words and their parts: 家庭医生签约服务 → 家庭, 医生, 签约, …).
+
+    The dictionary is loaded on first use and shared by every Tokenizer of the same word lists in a process;
+    a Tokenizer pickles as its files (a worker process loads the dictionary from the data directory's cache)."""
 
     def __init__(self, terms_file: Path = DEFAULT_TERMS, synonyms_file: Path = DEFAULT_SYNONYMS, *,
                  cache_dir: Path | None = None) -> None:
         """`cache_dir`: where the loaded dictionary (jieba's and ours) is kept between runs, keyed by the
         signature — loading it is several times faster than building it (the CLI's cold start)."""
+        self.files = (terms_file, synonyms_file, cache_dir)   # enough to build the same tokenizer elsewhere
+        self.terms = _read_lines(terms_file)
+        self.synonyms = [tuple(line.split()) for line in _read_lines(synonyms_file)]
+        identity = "\n--\n".join([TOKENIZER_VERSION, "\n".join(self.terms), "\n".join(map(" ".join, self.synonyms)),
+                                    " ".join(sorted(WHOLE_WORDS))])
+        self.signature = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:12]
+        self._memo: dict[str, list[str]] = {}
+
+    def __getstate__(self) -> tuple:
+        return self.files
+
+    def __setstate__(self, files: tuple) -> None:
+        terms_file, synonyms_file, cache_dir = files
+        Tokenizer.__init__(self, terms_file, synonyms_file, cache_dir=cache_dir)
+
+    @property
+    def dictionary(self) -> Dictionary:
+        loaded = _DICTIONARIES.get(self.signature)
+        if loaded is None:
+            with _LOADING:
+                loaded = _DICTIONARIES.get(self.signature) or self._load()
+                _DICTIONARIES[self.signature] = loaded
+        return loaded
+
+    def _cache_file(self) -> Path | None:
+        import jieba
+
+        cache_dir = self.files[2]
+        return cache_dir / f"dictionary-{SEGMENT_VERSION}-jieba{jieba.__version__}-{self.signature}.pickle" if cache_dir else None
+
+    def ensure_cached(self) -> None:
+        """Build and cache the dictionary here unless the cache file exists: before worker processes start,
+        so that they load it instead of each building it."""
+        cache = self._cache_file()
+        if cache is not None and not cache.exists():
+            self.dictionary  # noqa: B018 (loading is the point)
+
+    def _load(self) -> Dictionary:
+        cache = self._cache_file()
+        if cache is not None and (cached := _load_cached(cache)) is not None:
+            return cached
+        built = self.build_jieba()
+        dictionary = Dictionary.from_jieba(built.FREQ, built.total)
+        if cache is not None:
+            _save_cached(dictionary, cache)
+        return dictionary
+
+    def build_jieba(self):
+        """jieba's own tokenizer with our words (what `dictionary` is made from; tests compare the two)."""
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
-        self.files = (terms_file, synonyms_file, cache_dir)   # enough to build the same tokenizer elsewhere
-        self._jieba = jieba.Tokenizer()
-        terms = _read_lines(terms_file)
-        synonyms = [tuple(line.split()) for line in _read_lines(synonyms_file)]
-        self.synonyms = synonyms
-        identity = "\n--\n".join([TOKENIZER_VERSION, "\n".join(terms), "\n".join(map(" ".join, synonyms)),
-                                    " ".join(sorted(WHOLE_WORDS))])
-        self.signature = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:12]
-        cache = cache_dir / f"jieba-{jieba.__version__}-{self.signature}.pickle" if cache_dir else None
-        if cache is not None and self._load_cached(cache):
-            return
-        extra = [word for group in synonyms for word in group]   # synonyms must be single tokens too
+        built = jieba.Tokenizer()
+        extra = [word for group in self.synonyms for word in group]   # synonyms must be single tokens too
         whole = [f"{w} 2000" for w in sorted(WHOLE_WORDS)]
-        self._jieba.load_userdict(io.StringIO("\n".join(terms + [f"{w} 500" for w in extra if len(w) > 1] + whole)))
-        if cache is not None:
-            self._save_cached(cache)
-
-    def _load_cached(self, cache: Path) -> bool:
-        """The data directory's own cache (written by `_save_cached`; pickle loads 3× faster than marshal
-        here: 0.29 s against 0.85 s for 500k words). A file that is not a (dict, int) is rebuilt."""
-        try:
-            with cache.open("rb") as f:
-                freq, total = pickle.load(f)
-        except (OSError, EOFError, ValueError, TypeError, pickle.UnpicklingError):
-            return False
-        if not isinstance(freq, dict) or not isinstance(total, int):
-            return False
-        self._jieba.FREQ, self._jieba.total = freq, total
-        self._jieba.initialized = True
-        return True
-
-    def _save_cached(self, cache: Path) -> None:
-        """Best effort: a read-only data directory only costs the next start its speed."""
-        try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            temp = cache.with_suffix(f".{os.getpid()}.tmp")
-            with temp.open("wb") as f:
-                pickle.dump((self._jieba.FREQ, self._jieba.total), f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, cache)
-        except OSError as exc:
-            log.info("tokenizer cache not written (%s)", exc)
+        built.load_userdict(io.StringIO("\n".join(self.terms + [f"{w} 500" for w in extra if len(w) > 1] + whole)))
+        return built
 
     def tokens(self, text: str) -> list[str]:
-        return [w for w in self._search_words(fold_digits(text).lower()) if _KEEP.search(w) and w not in STOPWORDS
-                and not w.isspace()]
+        """Search-mode words (a word and the dictionary words inside it: 家庭医生签约服务 → 家庭, 医生, 签约, …,
+        except inside WHOLE_WORDS), without stopwords and punctuation; without HMM, the dictionary names the
+        domain. What a word yields depends on the word alone, so it is remembered (the vocabulary repeats)."""
+        memo = self._memo
+        if len(memo) > MEMO_LIMIT:
+            memo.clear()
+        result: list[str] = []
+        for word in self.dictionary.cut(fold_digits(text).lower()):
+            found = memo.get(word)
+            if found is None:
+                found = memo[word] = [w for w in self._search_words(word) if _KEEP.search(w) and w not in STOPWORDS
+                                      and not w.isspace()]
+            result.extend(found)
+        return result
 
     def words(self, text: str) -> list[str]:
         """Whole dictionary words, without their parts (家庭医生签约 stays one): what a question names."""
-        return [w for w in self._jieba.cut(fold_digits(text).lower(), HMM=False) if _KEEP.search(w) and not w.isspace()]
+        return [w for w in self.dictionary.cut(fold_digits(text).lower()) if _KEEP.search(w) and not w.isspace()]
 
-    def _search_words(self, text: str):
-        """jieba's search mode (a word and the dictionary words inside it: 家庭医生签约服务 → 家庭, 医生, 签约, …),
-        except inside WHOLE_WORDS; without HMM, the dictionary names the domain."""
-        freq = self._jieba.FREQ
-        for word in self._jieba.cut(text, HMM=False):
-            if word not in WHOLE_WORDS:
-                for n in (2, 3):
-                    if len(word) > n:
-                        yield from (gram for i in range(len(word) - n + 1) if freq.get(gram := word[i:i + n]))
-            yield word
+    def _search_words(self, word: str) -> list[str]:
+        if word in WHOLE_WORDS:
+            return [word]
+        is_word = self.dictionary.is_word
+        parts = [gram for n in (2, 3) if len(word) > n for i in range(len(word) - n + 1) if is_word(gram := word[i:i + n])]
+        return [*parts, word]
 
     def query_tokens(self, text: str) -> tuple[list[str], list[str]]:
         """(tokens, expansions): the query's own tokens and those added from synonym groups."""
@@ -145,37 +200,3 @@ class Tokenizer:
             if member is not None:
                 found.append((member, group))
         return found
-
-
-# --- tokenising many texts on all cores -------------------------------------------------------------
-
-PARALLEL_MIN_TEXTS = 4000          # below this, starting worker processes costs more than it saves
-_worker: Tokenizer | None = None
-
-
-def _init_worker(terms_file: Path, synonyms_file: Path, cache_dir: Path | None) -> None:
-    global _worker
-    _worker = Tokenizer(terms_file, synonyms_file, cache_dir=cache_dir)
-
-
-def _tokenize_batch(texts: list[str]) -> list[list[str]]:
-    assert _worker is not None
-    return [_worker.tokens(t) for t in texts]
-
-
-def tokenize_batches(tokenizer: Tokenizer, batches: list[list[str]]):
-    """Token lists per batch, in order; on several cores the batches are cut by worker processes
-    while the caller goes on with the previous batch (embedding, Chroma)."""
-
-    total = sum(len(b) for b in batches)
-    workers = min(2, os.cpu_count() or 1)
-    if total < PARALLEL_MIN_TEXTS or workers < 2:
-        for batch in batches:
-            yield [tokenizer.tokens(t) for t in batch]
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")     # no fork under Chroma's and SQLite's threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=tokenizer.files) as pool:
-        yield from pool.map(_tokenize_batch, batches)

@@ -111,13 +111,18 @@ def test_bad_queries_are_clear_errors(query, needle):
         understand(query)
 
 
-def test_the_dictionary_cache_gives_the_same_tokens_and_survives_a_bad_file(tmp_path):
-    from vectorstore.tokenize import Tokenizer
+def test_the_dictionary_cache_gives_the_same_tokens_and_survives_a_bad_file(tmp_path, monkeypatch):
+    from vectorstore import tokenize
 
     text = "全县家庭医生签约服务覆盖率达到72.17%，计划生育特别扶助落实到位"
-    fresh = Tokenizer(cache_dir=tmp_path)                      # builds, then writes the cache
+    reference = tokenize.Tokenizer().tokens(text)             # built, no cache file
+
+    def tokens_loaded_anew() -> list[str]:                    # not this process's copy: the file (or a build)
+        monkeypatch.setattr(tokenize, "_DICTIONARIES", {})
+        return tokenize.Tokenizer(cache_dir=tmp_path).tokens(text)
+
+    assert tokens_loaded_anew() == reference                  # builds, then writes the cache
     [cache] = list(tmp_path.iterdir())
-    cached = Tokenizer(cache_dir=tmp_path)                     # loads it
-    assert cached.tokens(text) == fresh.tokens(text) == Tokenizer().tokens(text)
+    assert tokens_loaded_anew() == reference                  # loads it
     cache.write_bytes(b"not a pickle")
-    assert Tokenizer(cache_dir=tmp_path).tokens(text) == fresh.tokens(text)   # a bad file: built again
+    assert tokens_loaded_anew() == reference                  # a bad file: built again

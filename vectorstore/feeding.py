@@ -1,0 +1,148 @@
+"""Indexing as files are ingested, and the work that can be done where a file is parsed.
+
+A file's chunks need BM25 tokens (jieba: the costliest step of an ingest) and, for the dense side, vectors.
+`Preparer` makes both for a list of chunks; it pickles small, so worker processes prepare a file right after
+parsing it, while the main process stores and indexes the files before. `Feeder` takes prepared files in
+the main process and adds them to both indexes in batches. The document store is written first: whatever
+a crash leaves out of the indexes, `SearchIndex.sync` puts back.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from ingest.model import Chunk
+from vectorstore.embedders import HashingEmbedder
+from vectorstore.lexical import LexicalDoc
+from vectorstore.tokenize import Tokenizer
+
+BATCH = 512
+PARALLEL_MIN_CHUNKS = 4000        # below this, starting worker processes costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    tokens: list[list[str]]           # per chunk, for BM25
+    vectors: np.ndarray | None        # per chunk; None: the embedder runs in the main process (a model)
+
+
+@dataclass(frozen=True, slots=True)
+class Preparer:
+    """What a worker needs to prepare chunks. The embedder comes along only when it is cheap to copy and to
+    run anywhere (the hashing one); a model stays loaded once, in the main process, and embeds in batches."""
+
+    tokenizer: Tokenizer
+    embedder: HashingEmbedder | None = None
+
+    def prepare(self, chunks: Sequence[Chunk]) -> Prepared:
+        vectors = self.embedder.embed_documents([c.context for c in chunks]) if self.embedder else None
+        return Prepared(chunk_tokens(self.tokenizer, chunks), vectors)
+
+
+def chunk_tokens(tokenizer: Tokenizer, chunks: Sequence[Chunk]) -> list[list[str]]:
+    """The tokens of each chunk's context (heading path + text). A heading path is tokenised once for all
+    the chunks under it: jieba cuts at the newline between path and text, so the parts add up exactly."""
+    paths: dict[tuple[str, ...], list[str]] = {}
+    result = []
+    for chunk in chunks:
+        if not chunk.section_path:
+            result.append(tokenizer.tokens(chunk.text))
+            continue
+        if chunk.section_path not in paths:
+            paths[chunk.section_path] = tokenizer.tokens(" > ".join(chunk.section_path))
+        result.append(paths[chunk.section_path] + tokenizer.tokens(chunk.text))
+    return result
+
+
+def lexical_doc(chunk: Chunk, tokens: list[str], place: str | None, place_sure: bool) -> LexicalDoc:
+    start, end = chunk_years(chunk)
+    return LexicalDoc(chunk.id, tokens, start, end, place or "", year_sure=chunk.years_sure,
+                      place_sure=bool(place) and place_sure)
+
+
+def chunk_years(chunk: Chunk) -> tuple[int, int]:
+    if chunk.years.start is None:
+        return -1, -1
+    return chunk.years.start, chunk.years.end or chunk.years.start
+
+
+# --- preparing many chunks on all cores ----------------------------------------------------------------
+
+_worker: Preparer | None = None
+
+
+def init_worker(preparer: Preparer) -> None:
+    """A worker process's initializer: the preparer arrives once, not with every task."""
+    global _worker
+    _worker = preparer
+
+
+def prepare_in_worker(chunks: Sequence[Chunk]) -> Prepared:
+    assert _worker is not None
+    return _worker.prepare(chunks)
+
+
+def prepare_batches(preparer: Preparer, batches: list[list[Chunk]]) -> Iterator[Prepared]:
+    """Prepared batches, in order; on several cores by worker processes while the caller indexes the
+    previous batch."""
+    workers = min(2, os.cpu_count() or 1)
+    if sum(len(b) for b in batches) < PARALLEL_MIN_CHUNKS or workers < 2:
+        yield from (preparer.prepare(batch) for batch in batches)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    preparer.tokenizer.ensure_cached()
+    context = multiprocessing.get_context("spawn")     # no fork under Chroma's and SQLite's threads
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(preparer,)) as pool:
+        yield from pool.map(prepare_in_worker, batches)
+
+
+# --- the main process's side ---------------------------------------------------------------------------
+
+class FeedTarget(Protocol):
+    """What a Feeder writes to (`SearchIndex`)."""
+
+    def remove_ids(self, ids: list[str]) -> None: ...
+
+    def add_prepared(self, chunks: list[Chunk], docs: list[LexicalDoc], vectors: np.ndarray | None) -> None: ...
+
+
+@dataclass(slots=True)
+class Feeder:
+    """Adds prepared chunks to both indexes in batches (`SearchIndex.feeding()` makes one and flushes it)."""
+
+    target: FeedTarget
+    _chunks: list[Chunk] = field(default_factory=list)
+    _docs: list[LexicalDoc] = field(default_factory=list)
+    _vectors: list[np.ndarray] = field(default_factory=list)
+    changed: bool = False
+
+    def add(self, chunks: Sequence[Chunk], prepared: Prepared, places: dict[str, tuple[str | None, bool]],
+            removed: Sequence[str] = ()) -> None:
+        """One stored file: its chunks, what was prepared for them, its reports' (place, place sure) by
+        report id, and the chunk ids its previous version had (taken out first: a kept id is added back)."""
+        if removed:
+            self.flush()
+            self.target.remove_ids(list(removed))
+            self.changed = True
+        for chunk, tokens in zip(chunks, prepared.tokens):
+            self._docs.append(lexical_doc(chunk, tokens, *places.get(chunk.report_id, (None, False))))
+        self._chunks.extend(chunks)
+        if prepared.vectors is not None:
+            self._vectors.append(prepared.vectors)
+        if len(self._chunks) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._chunks:
+            return
+        vectors = np.concatenate(self._vectors) if self._vectors else None
+        self.target.add_prepared(self._chunks, self._docs, vectors)
+        self._chunks, self._docs, self._vectors = [], [], []
+        self.changed = True
