@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from vectorstore.retrieval import RetrievalMode
     from assistant.drafting import Drafter
     from vectorstore.indexes import SearchIndex
+    from vectorstore.tokenize import Tokenizer
     from vectorstore.retrieval import HybridRetriever
 
 DOCSTORE_FILE = "documents.sqlite3"
@@ -50,19 +51,24 @@ def load_embedder(settings: Settings, embedder: Embedder | None = None) -> tuple
                                query_instruction=e.query_instruction, hashing_dim=e.hashing_dim))
 
 
-def open_search_index(settings: Settings, *, embedder: Embedder | None = None,
-                      rebuild: bool = False) -> tuple[SearchIndex, list[str]]:
-    """(SearchIndex, notices). The dense side is Chroma: embedded in the data dir, or the configured server."""
-    from vectorstore.chroma import ChromaIndex, connect
-    from vectorstore.indexes import SearchIndex
+def build_tokenizer(settings: Settings) -> Tokenizer:
+    """The tokenizer of the configured word lists; its dictionary is cached in the data directory."""
     from vectorstore.tokenize import DEFAULT_SYNONYMS, DEFAULT_TERMS, Tokenizer
 
     r = settings.retrieval
     for path in (r.terms_file, r.synonyms_file):
         if path is not None and not path.is_file():
             raise ConfigError(f"找不到词表文件 {path}。请检查 retrieval.terms_file / retrieval.synonyms_file 设置。")
-    tokenizer = Tokenizer(r.terms_file or DEFAULT_TERMS, r.synonyms_file or DEFAULT_SYNONYMS,
-                          cache_dir=settings.data_path / "cache")
+    return Tokenizer(r.terms_file or DEFAULT_TERMS, r.synonyms_file or DEFAULT_SYNONYMS, cache_dir=settings.data_path / "cache")
+
+
+def open_search_index(settings: Settings, *, embedder: Embedder | None = None,
+                      rebuild: bool = False) -> tuple[SearchIndex, list[str]]:
+    """(SearchIndex, notices). The dense side is Chroma: embedded in the data dir, or the configured server."""
+    from vectorstore.chroma import ChromaIndex, connect
+    from vectorstore.indexes import SearchIndex
+
+    tokenizer = build_tokenizer(settings)
     embedder, notice = load_embedder(settings, embedder)
     client = connect(path=settings.data_path / "chroma", url=settings.vectorstore.chroma_url)
     dense = ChromaIndex(client, embedder.name, embedder.dim, replace=rebuild)
