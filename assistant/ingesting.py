@@ -14,7 +14,7 @@ from typing import Literal
 
 from ingest.chunking import TokenBudget
 from ingest.errors import IngestError, UnsupportedFormat
-from ingest.loaders import SUPPORTED_SUFFIXES, unsupported_reason
+from ingest.loaders import MAX_TEXT_CHARS, SUPPORTED_SUFFIXES, unsupported_reason
 from ingest.pipeline import PIPELINE_VERSION, IngestedFile, ingest_file
 from vectorstore.docstore import DocumentStore, FileRecord
 from vectorstore.feeding import Feeder, Prepared, Preparer
@@ -124,18 +124,20 @@ def _link_reason(link: Path, root: Path, *, folder: bool) -> str | None:
 
 
 def ingest_and_index(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, index: SearchIndex, *,
-                     progress: Progress | None = None) -> IngestSummary:
+                     progress: Progress | None = None, max_chars: int = MAX_TEXT_CHARS) -> IngestSummary:
     """Ingest into the document store, indexing each file as soon as it is stored (its BM25 tokens and cheap
     vectors are made where it was parsed: a worker process on several cores); then bring the indexes in step
     with the store for anything else (files removed, an ingest killed before)."""
     with index.feeding() as feeder:
-        summary = ingest_paths(paths, store, budget, progress=progress, feed=(index.preparer(), feeder))
+        summary = ingest_paths(paths, store, budget, progress=progress, feed=(index.preparer(), feeder),
+                               max_chars=max_chars)
     index.sync(store, progress)
     return summary
 
 
 def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudget, *,
-                 progress: Progress | None = None, feed: tuple[Preparer, Feeder] | None = None) -> IngestSummary:
+                 progress: Progress | None = None, feed: tuple[Preparer, Feeder] | None = None,
+                 max_chars: int = MAX_TEXT_CHARS) -> IngestSummary:
     files, skipped, refused = collect_files(paths)
     summary = IngestSummary(skipped=skipped, refused=refused)
     signature = pipeline_signature(budget)
@@ -145,7 +147,7 @@ def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudge
         step = _check(path, store, signature, summary, seen)
         steps.append(step)
     jobs = [s for s in steps if isinstance(s, _Job)]
-    parsed = _parse_all(jobs, budget, feed[0] if feed else None)
+    parsed = _parse_all(jobs, _Options(budget, feed[0] if feed else None, max_chars))
     for done, step in enumerate(steps):
         if progress:
             progress(done, len(steps), Path(step.path).name)
@@ -207,12 +209,21 @@ def _check(path: Path, store: DocumentStore, signature: str, summary: IngestSumm
 Parsed = tuple[IngestedFile | FileOutcome, Prepared | None]
 
 
-def _parse(job: _Job, budget: TokenBudget, preparer: Preparer | None = None) -> Parsed:
+@dataclass(frozen=True, slots=True)
+class _Options:
+    """What parsing a file needs besides the file (sent once to each worker process)."""
+
+    budget: TokenBudget
+    preparer: Preparer | None         # chunks are prepared for the indexes where they are parsed
+    max_chars: int
+
+
+def _parse(job: _Job, options: _Options) -> Parsed:
     """Parse one file (and prepare its chunks for the indexes); failures come back as outcomes, also across
     process boundaries."""
     try:
-        ingested = ingest_file(job.file, budget, source=job.file.name)
-        return ingested, preparer.prepare(ingested.chunks) if preparer else None
+        ingested = ingest_file(job.file, options.budget, source=job.file.name, max_chars=options.max_chars)
+        return ingested, options.preparer.prepare(ingested.chunks) if options.preparer else None
     except IngestError as exc:
         return FileOutcome(job.path, "failed", error=str(exc)), None
     except Exception as exc:  # a bug of ours must not cost the user the other files
@@ -221,41 +232,40 @@ def _parse(job: _Job, budget: TokenBudget, preparer: Preparer | None = None) -> 
                                                       "其他文件不受影响；请用 -v 重新运行并报告此问题。"), None
 
 
-def _parse_all(jobs: list[_Job], budget: TokenBudget, preparer: Preparer | None) -> Iterator[Parsed]:
+def _parse_all(jobs: list[_Job], options: _Options) -> Iterator[Parsed]:
     """Parsed files in job order; on several cores, by worker processes while the caller stores results."""
     workers = min(2, os.cpu_count() or 1)
-    if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not _picklable((budget, preparer)):
-        return (_parse(job, budget, preparer) for job in jobs)
-    return _parallel(jobs, budget, preparer, workers)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not _picklable(options):
+        return (_parse(job, options) for job in jobs)
+    return _parallel(jobs, options, workers)
 
 
-_worker: tuple[TokenBudget, Preparer | None] | None = None
+_worker: _Options | None = None
 
 
-def _init_worker(budget: TokenBudget, preparer: Preparer | None) -> None:
-    """Each worker gets the budget and the preparer once (its tokenizer loads the dictionary once). Workers
-    run at a lower priority: the main process, which stores and indexes their results (and answers the UI),
-    is the pipeline's narrow end and must not queue behind them for a core."""
+def _init_worker(options: _Options) -> None:
+    """Each worker gets the options once (its tokenizer loads the dictionary once). Workers run at a lower
+    priority: the main process, which stores and indexes their results (and answers the UI), is the
+    pipeline's narrow end and must not queue behind them for a core."""
     global _worker
-    _worker = (budget, preparer)
+    _worker = options
     with contextlib.suppress(OSError, AttributeError):
         os.nice(5)
 
 
 def _parse_in_worker(job: _Job) -> Parsed:
     assert _worker is not None
-    return _parse(job, *_worker)
+    return _parse(job, _worker)
 
 
-def _parallel(jobs: list[_Job], budget: TokenBudget, preparer: Preparer | None, workers: int) -> Iterator[Parsed]:
+def _parallel(jobs: list[_Job], options: _Options, workers: int) -> Iterator[Parsed]:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if preparer is not None:
-        preparer.tokenizer.ensure_cached()
+    if options.preparer is not None:
+        options.preparer.tokenizer.ensure_cached()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(budget, preparer)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(options,)) as pool:
         yield from pool.map(_parse_in_worker, jobs, chunksize=4)
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 from assistant.errors import ConfigError
+from ingest.loaders import MAX_TEXT_CHARS
 
 DEFAULT_CONFIG_FILE = "report-assistant.toml"
 ENV_PREFIX = "REPORT_ASSISTANT_"
@@ -22,6 +23,8 @@ ENV_PREFIX = "REPORT_ASSISTANT_"
 class IngestSettings(BaseModel):
     chunk_tokens: int = Field(350, ge=32, le=8192, description="每个文本块的最大 token 数（按句切分，不切断数字）")
     tokenizer: str = Field("cl100k_base", description="tiktoken 编码名；离线且无本地缓存时改用保守估算")
+    max_text_chars: int = Field(MAX_TEXT_CHARS, ge=10_000, le=200_000_000,
+                                description="单个文件最多导入的字数；超过的文件不导入并说明原因（一份工作报告通常只有几万字）")
 
 
 class EmbeddingSettings(BaseModel):

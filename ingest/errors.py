@@ -40,5 +40,9 @@ class NoTextLayer(IngestError):
     """A scanned PDF: pages but no extractable text."""
 
 
+class TooLarge(IngestError):
+    """More text than a report library should take from one file (a dump, a log, many reports pasted)."""
+
+
 class ConverterMissing(IngestError):
     """A .doc/.wps file and no LibreOffice to convert it."""

@@ -27,6 +27,7 @@ from ingest.normalize import clean_text
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf", ".doc", ".wps"}
+MAX_TEXT_CHARS = 3_000_000      # per file (a setting); the longest real report seen has ~60,000 characters
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 

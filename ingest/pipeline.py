@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ingest.chunking import TokenBudget, chunk_report
 from ingest.frontmatter import card_lines
-from ingest.loaders import load_file
+from ingest.errors import TooLarge
+from ingest.loaders import MAX_TEXT_CHARS, TEXT_SUFFIXES, load_file
 from ingest.metadata import report_meta, section_kind, section_years
 from ingest.model import Chunk, DocType, Report, Section, SectionKind, content_id
 from ingest.outline import outline_only_sections, parse_outline
@@ -26,11 +27,25 @@ class IngestedFile:
     warnings: tuple[str, ...]
 
 
-def ingest_file(path: Path, budget: TokenBudget, *, source: str | None = None) -> IngestedFile:
-    """Load, split, parse, annotate and chunk one file. Raises `IngestError` for bad input."""
+MAX_BYTES_PER_CHAR = 4          # no supported text encoding needs more
+
+
+def ingest_file(path: Path, budget: TokenBudget, *, source: str | None = None,
+                max_chars: int = MAX_TEXT_CHARS) -> IngestedFile:
+    """Load, split, parse, annotate and chunk one file. Raises `IngestError` for bad input, `TooLarge` for a
+    file with more than `max_chars` characters of text (a text file that big is refused before reading)."""
     source = source or path.name
+    if path.suffix.lower() in TEXT_SUFFIXES and (size := path.stat().st_size) > max_chars * MAX_BYTES_PER_CHAR:
+        raise TooLarge(str(path), _too_large(f"{size / 1024 / 1024:.1f} MB", max_chars))
     loaded = load_file(path)
+    if len(loaded.text) > max_chars:
+        raise TooLarge(str(path), _too_large(f"约 {len(loaded.text) / 10000:.0f} 万字", max_chars))
     return ingest_text(loaded.text, budget, source=source, encoding=loaded.encoding, warnings=loaded.warnings)
+
+
+def _too_large(size: str, max_chars: int) -> str:
+    return (f"文件太大（{size}），超过单个文件 {max_chars / 10000:.0f} 万字的上限（一份工作报告通常只有几万字），未导入。"
+            "若是多份报告合在一起，请拆成单独的文件再导入；确需整个导入，请调大设置 ingest.max_text_chars。")
 
 
 def ingest_text(text: str, budget: TokenBudget, *, source: str, encoding: str | None = None,

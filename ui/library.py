@@ -40,7 +40,8 @@ def build(services) -> None:
         if kept:
             with write_lock(services.settings.data_path, create=True):
                 summary = ingest_and_index(kept, services.store, services.budget, services.index,
-                                           progress=lambda d, t, label: progress(d / max(t, 1), desc=label))
+                                           progress=lambda d, t, label: progress(d / max(t, 1), desc=label),
+                                           max_chars=services.settings.ingest.max_text_chars)
             services.refresh()
             rows = ingest_rows(summary) + refused
         return rows, report_rows(services.store.reports()), gr.update(choices=_names(services))

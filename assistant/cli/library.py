@@ -54,7 +54,8 @@ def cmd_ingest(args: argparse.Namespace, settings) -> int:
         index, notices = open_search_index(settings)
         notify([notice, *notices])
         with progress_bar(enabled=not args.json, units={"建立索引": "块"}) as progress:
-            summary = ingest_and_index(args.paths, store, budget, index, progress=progress)
+            summary = ingest_and_index(args.paths, store, budget, index, progress=progress,
+                                       max_chars=settings.ingest.max_text_chars)
     if args.json:
         print_json(summary.as_json())
     else:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import os
 import zipfile
+from pathlib import Path
 
-import pytest
 
 from assistant.ingesting import ingest_and_index
 from assistant.settings import load_settings
@@ -47,6 +47,11 @@ def _corpus(folder) -> dict[str, str]:
     (folder / "报告 📄 2023（终稿）.txt").write_text(REPORT.format(place="庚县", figure=66666), encoding="utf-8")
     (folder / "同一内容另存.txt").write_bytes((folder / "报告 📄 2023（终稿）.txt").read_bytes())
     expected |= {"无标点 一万行.txt": "ingested", "报告 📄 2023（终稿）.txt": "copy", "同一内容另存.txt": "copy"}
+    block = (REPORT.format(place="癸县", figure=12345) * 2000).encode("utf-8")
+    with (folder / "五十兆.txt").open("wb") as f:               # 50 MB: refused before it is read
+        for _ in range(50 * 1024 * 1024 // len(block) + 1):
+            f.write(block)
+    expected["五十兆.txt"] = "failed"
     return expected
 
 
@@ -68,6 +73,8 @@ def test_a_folder_of_bad_and_good_files(tmp_path):
         if status == "failed":
             assert outcome.error and name in outcome.error and "\n" not in outcome.error, name
     assert "加密" in outcomes["加密.pdf"].error or "密码" in outcomes["加密.pdf"].error
+    assert "太大" in outcomes["五十兆.txt"].error and "ingest.max_text_chars" in outcomes["五十兆.txt"].error
+    assert (folder / "五十兆.txt").stat().st_size >= 50 * 1024 * 1024
     for key, (_codec, figure) in ENCODINGS.items():
         answer = services.answerer.ask(f"{PLACES[key]}2023年疫苗接种剂次", use_llm=False)
         assert str(figure) in answer.text, key
@@ -75,17 +82,44 @@ def test_a_folder_of_bad_and_good_files(tmp_path):
     services.close()
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root reads a file whatever its mode")
-def test_an_unreadable_file_fails_alone(tmp_path):
+def test_an_unreadable_file_fails_alone(tmp_path, monkeypatch):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "好.txt").write_text(REPORT.format(place="辛县", figure=77777), encoding="utf-8")
     locked = folder / "锁住.txt"
     locked.write_text(REPORT.format(place="壬县", figure=88888), encoding="utf-8")
     locked.chmod(0)
+    if os.geteuid() == 0:                                    # root reads whatever the mode: refuse as the OS would
+        real_read = Path.read_bytes
+
+        def read_bytes(path):
+            if path.name == locked.name:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_read(path)
+
+        monkeypatch.setattr(Path, "read_bytes", read_bytes)
     services = build_services(load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"}))
     summary = ingest_and_index([folder], services.store, TokenBudget(350, ConservativeCounter()), services.index)
     outcomes = {os.path.basename(f.path): f for f in summary.files}
     assert outcomes["好.txt"].status == "ingested"
     assert outcomes["锁住.txt"].status == "failed" and "锁住.txt" in outcomes["锁住.txt"].error
+    services.close()
+
+
+def test_the_size_limit_is_a_setting_and_counts_characters(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    text = "子县卫健局2023年工作总结\n一、工作完成情况\n" + "全年接种疫苗一万剂次，签约率百分之八十。\n" * 1200   # ~25,000 characters
+    (folder / "长.txt").write_text(text, encoding="utf-8")                                      # ~75 KB
+    (folder / "短.txt").write_text(REPORT.format(place="丑县", figure=99999), encoding="utf-8")
+    services = build_services(load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing",
+                                                                         "ingest.max_text_chars": 20_000}))
+    budget = TokenBudget(350, ConservativeCounter())
+    limit = services.settings.ingest.max_text_chars
+    summary = ingest_and_index([folder], services.store, budget, services.index, max_chars=limit)
+    outcomes = {os.path.basename(f.path): f for f in summary.files}
+    assert outcomes["短.txt"].status == "ingested"
+    assert outcomes["长.txt"].status == "failed" and "万字" in outcomes["长.txt"].error    # counted, not guessed from bytes
+    summary = ingest_and_index([folder], services.store, budget, services.index)            # the default: 3 million
+    assert {os.path.basename(f.path): f.status for f in summary.files}["长.txt"] == "ingested"
     services.close()

@@ -112,10 +112,10 @@ def test_an_unexpected_parser_error_fails_one_file_only(tmp_path, store, budget,
 
     real = ingesting.ingest_file
 
-    def flaky(path, budget, *, source=None):
+    def flaky(path, budget, **options):
         if "2022年" in path.name:
             raise RuntimeError("boom")
-        return real(path, budget, source=source)
+        return real(path, budget, **options)
 
     monkeypatch.setattr(ingesting, "ingest_file", flaky)
     summary = ingest_paths([_reports_folder(tmp_path)], store, budget)
