@@ -32,12 +32,19 @@ class BaselineHit:
 
 
 class LangChainBaseline:
-    def __init__(self, directory: Path, embedder) -> None:
+    def __init__(self, directory: Path, embedder, *, chroma_url: str | None = None) -> None:
+        """Embedded in `directory`, or on the Chroma server at `chroma_url` (as ours can be)."""
         from chromadb.config import Settings
         from langchain_chroma import Chroma
 
+        client = None
+        if chroma_url:
+            from vectorstore.chroma import connect
+
+            client = connect(url=chroma_url)
         self.store = Chroma(collection_name="baseline", embedding_function=_lc_embeddings(embedder),
-                            persist_directory=str(directory), client_settings=Settings(anonymized_telemetry=False),
+                            persist_directory=None if client else str(directory), client=client,
+                            client_settings=Settings(anonymized_telemetry=False),
                             collection_metadata={"hnsw:space": "cosine"})
 
     def add_files(self, files: list[Path], batch: int = 2000) -> int:

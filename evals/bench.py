@@ -10,15 +10,19 @@ Each side runs in its own subprocess so that its peak memory (ru_maxrss) is its 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
 import re
 import resource
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "assistant" / "samples"
@@ -90,14 +94,14 @@ def _peak_mb() -> float:
     return (own + children) / 1024
 
 
-def run_ours(corpus: Path, data: Path, n_queries: int) -> dict:
+def run_ours(corpus: Path, data: Path, n_queries: int, chroma_url: str | None = None) -> dict:
     from assistant.ingesting import ingest_and_index
     from assistant.settings import load_settings
     from assistant.wiring import build_retriever, open_document_store, open_search_index
     from ingest.chunking import TokenBudget
     from ingest.tokens import ConservativeCounter
 
-    settings = load_settings(data_dir=data, **{"embedding.kind": "hashing"})
+    settings = load_settings(data_dir=data, **{"embedding.kind": "hashing", "vectorstore.chroma_url": chroma_url})
     files = sorted(corpus.glob("*.txt"))
     start = time.perf_counter()
     store = open_document_store(settings, create=True)
@@ -123,17 +127,17 @@ def run_ours(corpus: Path, data: Path, n_queries: int) -> dict:
             "load_s": load_s, "p50_ms": p50, "p95_ms": p95, "peak_mb": _peak_mb()}
 
 
-def run_baseline(corpus: Path, data: Path, n_queries: int) -> dict:
+def run_baseline(corpus: Path, data: Path, n_queries: int, chroma_url: str | None = None) -> dict:
     from evals.baseline import LangChainBaseline
     from vectorstore.embedders import HashingEmbedder
 
     files = sorted(corpus.glob("*.txt"))
     embedder = HashingEmbedder()
     start = time.perf_counter()
-    chunks = LangChainBaseline(data, embedder).add_files(files)
+    chunks = LangChainBaseline(data, embedder, chroma_url=chroma_url).add_files(files)
     ingest_s = time.perf_counter() - start
     start = time.perf_counter()
-    baseline = LangChainBaseline(data, embedder)
+    baseline = LangChainBaseline(data, embedder, chroma_url=chroma_url)
     baseline.search("疫苗", 1)
     load_s = time.perf_counter() - start
     latencies = []
@@ -159,12 +163,49 @@ def build_dictionary(data: Path) -> dict:
     return {"dictionary_s": time.perf_counter() - start}
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def local_chroma_server(path: Path) -> Iterator[str]:
+    """`chroma run` on a free loopback port, its data in `path`; yields its URL, stops it afterwards."""
+    chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
+    if not Path(chroma).exists():
+        raise RuntimeError("找不到 chroma 命令（chromadb 的命令行），无法启动本地 Chroma 服务器。")
+    port = free_port()
+    process = subprocess.Popen([chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("本地 Chroma 服务器 30 秒内没有启动。") from None
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 KEYS = ("chunks_per_s", "chars_per_s", "ingest_s", "load_s", "p50_ms", "p95_ms", "peak_mb")
 
 
-def run_bench(n_chunks: int, n_queries: int = 200, workdir: Path | None = None, repeat: int = 1) -> dict:
+def run_bench(n_chunks: int, n_queries: int = 200, workdir: Path | None = None, repeat: int = 1,
+              chroma_server: bool = False) -> dict:
     """Both sides on the same files, `repeat` times in turn (fresh data directories each time). On a shared
-    machine one run can be 30% off; a ratio is taken within each pair of runs and the median reported."""
+    machine one run can be 30% off; a ratio is taken within each pair of runs and the median reported.
+    `chroma_server`: each side's vectors go to its own fresh `chroma run` on loopback instead of the data
+    directory (the server starts before the clock does)."""
     runs: list[dict] = []
     with tempfile.TemporaryDirectory(prefix="ra-bench-") as tmp:
         root = workdir or Path(tmp)
@@ -174,8 +215,11 @@ def run_bench(n_chunks: int, n_queries: int = 200, workdir: Path | None = None, 
             results = {}
             for side in ("dictionary", "ours", "baseline"):
                 data = root / f"run{number}" / ("ours" if side == "dictionary" else side)   # the dictionary is ours
-                cmd = [sys.executable, "-m", "evals.bench", side, str(corpus), str(data), str(n_queries)]
-                done = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+                with (local_chroma_server(data.with_name(f"{side}-server")) if chroma_server and side != "dictionary"
+                      else contextlib.nullcontext(None)) as url:
+                    cmd = [sys.executable, "-m", "evals.bench", side, str(corpus), str(data), str(n_queries),
+                           *([url] if url else [])]
+                    done = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
                 if done.returncode != 0:
                     raise RuntimeError(f"bench {side} failed:\n{done.stderr[-2000:]}")
                 results[side] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -193,11 +237,13 @@ def run_bench(n_chunks: int, n_queries: int = 200, workdir: Path | None = None, 
                          "ingest_s_ratio<=1.5": ratio["ingest_s"] is not None and ratio["ingest_s"] <= 1.5}
     result["requested_chunks"] = n_chunks
     result["repeat"] = repeat
+    result["chroma"] = "server on loopback" if chroma_server else "embedded"
     return result
 
 
 if __name__ == "__main__":  # one side of the benchmark, in its own process
     side, corpus_dir, data_dir, n = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), int(sys.argv[4])
+    url = sys.argv[5] if len(sys.argv) > 5 else None
     import os
 
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -205,4 +251,4 @@ if __name__ == "__main__":  # one side of the benchmark, in its own process
     if side == "dictionary":
         print(json.dumps(build_dictionary(data_dir)))
     else:
-        print(json.dumps((run_ours if side == "ours" else run_baseline)(corpus_dir, data_dir, n)))
+        print(json.dumps((run_ours if side == "ours" else run_baseline)(corpus_dir, data_dir, n, url)))

@@ -41,6 +41,8 @@ def register(commands, common: argparse.ArgumentParser) -> None:
     bench.add_argument("--chunks", type=int, default=10000, help="合成语料的文本块数（默认 10000）")
     bench.add_argument("--queries", type=int, default=200, help="测延迟的查询数（默认 200）")
     bench.add_argument("--repeat", type=int, default=3, help="两边轮流各跑几次，取每对比值的中位数（默认 3）")
+    bench.add_argument("--chroma-server", action="store_true",
+                       help="两边的向量都写入各自在本机回环地址上新启动的 Chroma 服务器（默认嵌入式，存于数据目录）")
     bench.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     bench.set_defaults(handler=cmd_bench)
 
@@ -98,7 +100,7 @@ def cmd_bench(args: argparse.Namespace, settings) -> int:
 
         raise ConfigError("--chunks 至少为 10，--queries 和 --repeat 至少为 1。")
     print(f"生成约 {args.chunks} 个文本块的合成语料，两边各自独立进程、轮流测 {args.repeat} 次…", file=sys.stderr)
-    result = run_bench(args.chunks, args.queries, repeat=args.repeat)
+    result = run_bench(args.chunks, args.queries, repeat=args.repeat, chroma_server=args.chroma_server)
     if args.json:
         print_json(result)
         return 0

@@ -1,10 +1,7 @@
 """Ingest and search through a real Chroma server (`chroma run`) on loopback."""
 
 import shutil
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -12,14 +9,9 @@ import pytest
 from assistant.ingesting import ingest_and_index
 from assistant.settings import load_settings
 from assistant.wiring import build_retriever, open_document_store, open_search_index
+from evals.bench import free_port, local_chroma_server
 from tests.conftest import SAMPLES
 from vectorstore.chroma import VectorStoreUnavailable
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -27,22 +19,8 @@ def chroma_server(tmp_path):
     chroma = shutil.which("chroma") or str(Path(sys.executable).parent / "chroma")
     if not Path(chroma).exists():
         pytest.skip("chroma CLI not installed")
-    port = _free_port()
-    process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("chroma run did not start within 30 s")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    process.wait(timeout=10)
+    with local_chroma_server(tmp_path / "server") as url:
+        yield url
 
 
 def test_ingest_and_search_through_a_chroma_server(tmp_path, chroma_server, budget):
@@ -59,6 +37,6 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path, chroma_server, budg
 
 
 def test_unreachable_server_is_a_clear_error(tmp_path):
-    settings = load_settings(data_dir=tmp_path, **{"vectorstore.chroma_url": f"http://127.0.0.1:{_free_port()}"})
+    settings = load_settings(data_dir=tmp_path, **{"vectorstore.chroma_url": f"http://127.0.0.1:{free_port()}"})
     with pytest.raises(VectorStoreUnavailable, match="chroma run"):
         open_search_index(settings)
