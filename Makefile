@@ -34,6 +34,7 @@ test: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/vulture
 
 gate: setup
 	@if [ -d $(CORPUS) ]; then \

@@ -31,7 +31,7 @@ from assistant.draft_model import Draft, DraftParagraph
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
 FOOTER_DISTANCE = Mm(21)        # puts the page number about 7 mm under the text block
-LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+CHARS_PER_LINE = 28            # and 22 lines per page (LINE_PITCH_TWIPS)
 LINE_PITCH_TWIPS = 579          # 28.95 pt: 22 lines fill the 225 mm text height
 LINE_PITCH = Pt(LINE_PITCH_TWIPS / 20)
 SANHAO, ERHAO, SIHAO, XIAOWU = Pt(16), Pt(22), Pt(14), Pt(9)

@@ -13,10 +13,6 @@ def first_relevant_rank(flags: list[bool]) -> int | None:
     return next((i for i, flag in enumerate(flags, start=1) if flag), None)
 
 
-def hit_rate_at_k(flags: list[bool], k: int) -> float:
-    return 1.0 if any(flags[:k]) else 0.0
-
-
 def recall_at_k(flags: list[bool], k: int, relevant_total: int) -> float:
     if relevant_total <= 0:
         return 0.0

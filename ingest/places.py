@@ -37,10 +37,6 @@ class OrgName:
     level: str | None         # the last place level: 省 / 市 / 区 / 县 / 州 / 旗 / 盟
     written: str = ""         # the text it was read from ("围绕县卫健委")
 
-    @property
-    def anonymised(self) -> bool:
-        return bool(_ANONYMISED.search(self.place))
-
 
 def clean_place(prefix: str) -> str:
     """The place part of what stands before an organisation suffix, words in front of it dropped.

@@ -39,6 +39,7 @@ CREATE TABLE IF NOT EXISTS chunks (
     years_origin TEXT NOT NULL DEFAULT 'none', outline_only INTEGER NOT NULL DEFAULT 0);
 CREATE INDEX IF NOT EXISTS chunks_by_report ON chunks(report_id, ordinal);
 CREATE INDEX IF NOT EXISTS files_by_sha ON files(sha256);
+CREATE INDEX IF NOT EXISTS reports_by_file ON reports(file_path);
 """
 # Columns added since schema 1: an older store gains them (empty = origin unknown, so nothing is filtered
 # on them) and its files are re-parsed on the next ingest, whose pipeline version has changed.

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from evals.metrics import first_relevant_rank, hit_rate_at_k, mean, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
+from evals.metrics import first_relevant_rank, mean, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
 
 F, T = False, True
 
@@ -14,8 +14,7 @@ def test_first_relevant_rank():
     assert first_relevant_rank([F, F]) is None
 
 
-def test_hit_rate_and_recall():
-    assert hit_rate_at_k([F, F, T], 2) == 0.0 and hit_rate_at_k([F, F, T], 3) == 1.0
+def test_recall():
     assert recall_at_k([T, F, T, F], 4, relevant_total=3) == pytest.approx(2 / 3)
     assert recall_at_k([T, T, T], 3, relevant_total=1) == 1.0        # capped at the relevant total
     assert recall_at_k([T], 1, relevant_total=0) == 0.0
