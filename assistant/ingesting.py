@@ -15,7 +15,7 @@ from typing import Literal
 from ingest.chunking import TokenBudget
 from ingest.errors import IngestError, UnsupportedFormat
 from ingest.loaders import MAX_TEXT_CHARS, SUPPORTED_SUFFIXES, unsupported_reason
-from ingest.pipeline import PIPELINE_VERSION, IngestedFile, ingest_file
+from ingest.pipeline import PIPELINE_VERSION, IngestedFile, ingest_file, text_file_too_large
 from vectorstore.docstore import DocumentStore, FileRecord
 from vectorstore.feeding import Feeder, Prepared, Preparer
 from vectorstore.indexes import SearchIndex
@@ -128,10 +128,12 @@ def ingest_and_index(paths: Iterable[Path], store: DocumentStore, budget: TokenB
     """Ingest into the document store, indexing each file as soon as it is stored (its BM25 tokens and cheap
     vectors are made where it was parsed: a worker process on several cores); then bring the indexes in step
     with the store for anything else (files removed, an ingest killed before)."""
-    with index.feeding() as feeder:
-        summary = ingest_paths(paths, store, budget, progress=progress, feed=(index.preparer(), feeder),
-                               max_chars=max_chars)
-    index.sync(store, progress)
+    try:
+        with index.feeding() as feeder:
+            summary = ingest_paths(paths, store, budget, progress=progress, feed=(index.preparer(), feeder),
+                                   max_chars=max_chars)
+    finally:                        # also when an ingest fails half-way: what was stored gets indexed
+        index.sync(store, progress)
     return summary
 
 
@@ -144,7 +146,7 @@ def ingest_paths(paths: Iterable[Path], store: DocumentStore, budget: TokenBudge
     steps: list[FileOutcome | _Job] = []
     seen: dict[str, str] = {}
     for path in files:                     # cheap checks first: what is new or changed?
-        step = _check(path, store, signature, summary, seen)
+        step = _check(path, store, signature, summary, seen, max_chars)
         steps.append(step)
     jobs = [s for s in steps if isinstance(s, _Job)]
     parsed = _parse_all(jobs, _Options(budget, feed[0] if feed else None, max_chars))
@@ -176,7 +178,7 @@ PARALLEL_MIN_FILES = 200      # below this, starting worker processes costs more
 
 
 def _check(path: Path, store: DocumentStore, signature: str, summary: IngestSummary,
-           seen: dict[str, str]) -> FileOutcome | _Job:
+           seen: dict[str, str], max_chars: int) -> FileOutcome | _Job:
     shown = str(path)
     if not path.exists():
         return FileOutcome(shown, "failed", error=f"{shown}: 文件不存在。请检查路径。")
@@ -184,10 +186,13 @@ def _check(path: Path, store: DocumentStore, signature: str, summary: IngestSumm
         return FileOutcome(shown, "failed", error=str(UnsupportedFormat(shown, unsupported_reason(path.suffix.lower()))))
     key = str(path.resolve())
     try:
-        data = path.read_bytes()
+        if too_large := text_file_too_large(path, max_chars):
+            return FileOutcome(shown, "failed", error=str(too_large))
+        with path.open("rb") as f:                     # hashed in blocks: a big file is never all in memory
+            sha = hashlib.file_digest(f, "sha256").hexdigest()
+        size = path.stat().st_size
     except OSError as exc:
         return FileOutcome(shown, "failed", error=f"{shown}: 无法读取文件（{exc.strerror}）。请检查权限。")
-    sha = hashlib.sha256(data).hexdigest()
     previous = store.file(key)
     if previous and previous.sha256 == sha and previous.pipeline == signature:
         return _unchanged(shown, previous, store)
@@ -203,7 +208,7 @@ def _check(path: Path, store: DocumentStore, signature: str, summary: IngestSumm
             summary.removed_chunk_ids.extend(store.remove_file(key))
         return FileOutcome(shown, "unchanged", warnings=(f"内容与已导入的 {twin.path} 相同，未重复导入",))
     seen[sha] = key
-    return _Job(shown, path, key, sha, len(data))
+    return _Job(shown, path, key, sha, size)
 
 
 Parsed = tuple[IngestedFile | FileOutcome, Prepared | None]
@@ -235,7 +240,10 @@ def _parse(job: _Job, options: _Options) -> Parsed:
 def _parse_all(jobs: list[_Job], options: _Options) -> Iterator[Parsed]:
     """Parsed files in job order; on several cores, by worker processes while the caller stores results."""
     workers = min(2, os.cpu_count() or 1)
-    if len(jobs) < PARALLEL_MIN_FILES or workers < 2 or not _picklable(options):
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        return (_parse(job, options) for job in jobs)
+    if not _picklable(options):
+        log.warning("the ingest options cannot be sent to worker processes; parsing on one core")
         return (_parse(job, options) for job in jobs)
     return _parallel(jobs, options, workers)
 
@@ -259,14 +267,49 @@ def _parse_in_worker(job: _Job) -> Parsed:
 
 
 def _parallel(jobs: list[_Job], options: _Options, workers: int) -> Iterator[Parsed]:
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     if options.preparer is not None:
         options.preparer.tokenizer.ensure_cached()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(options,)) as pool:
-        yield from pool.map(_parse_in_worker, jobs, chunksize=4)
+    done = 0
+    try:
+        with _pool(workers, options) as pool:
+            for result in pool.map(_parse_in_worker, jobs, chunksize=4):
+                yield result
+                done += 1
+    except BrokenProcessPool:       # a worker died (out of memory, a crash in a document library)
+        log.warning("a worker process died; the remaining %d files are parsed one at a time", len(jobs) - done)
+        yield from _one_at_a_time(jobs[done:], options)
+
+
+def _one_at_a_time(jobs: list[_Job], options: _Options) -> Iterator[Parsed]:
+    """After a worker died: each file in a worker of its own pool until one dies again, so the file that kills
+    a worker fails alone and every other file is still parsed."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    pool = None
+    try:
+        for job in jobs:
+            pool = pool or _pool(1, options)
+            try:
+                result = pool.submit(_parse_in_worker, job).result()
+            except BrokenProcessPool:
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = None
+                result = FileOutcome(job.path, "failed", error=f"{job.path}: 处理此文件时工作进程意外退出（文件可能损坏，"
+                                                                "或内存不足）。其他文件不受影响；可单独再导入此文件试试。"), None
+            yield result
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def _pool(workers: int, options: _Options):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")     # no fork under Chroma's and SQLite's threads
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(options,))
 
 
 def _picklable(value: object) -> bool:

@@ -167,6 +167,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None, llm:
     store = open_document_store(settings, create=True)
     index, notices = open_search_index(settings, embedder=embedder)
     index.sync(store)
+    index.tokenizer.dictionary  # noqa: B018 (loaded now, not by the first question)
     retriever, more = build_retriever(settings, store, index=index)
     budget, notice = token_budget(settings)
     context = TokenBudget(settings.answer.context_tokens, budget.counter)

@@ -35,12 +35,19 @@ def ingest_file(path: Path, budget: TokenBudget, *, source: str | None = None,
     """Load, split, parse, annotate and chunk one file. Raises `IngestError` for bad input, `TooLarge` for a
     file with more than `max_chars` characters of text (a text file that big is refused before reading)."""
     source = source or path.name
-    if path.suffix.lower() in TEXT_SUFFIXES and (size := path.stat().st_size) > max_chars * MAX_BYTES_PER_CHAR:
-        raise TooLarge(str(path), _too_large(f"{size / 1024 / 1024:.1f} MB", max_chars))
+    if too_large := text_file_too_large(path, max_chars):
+        raise too_large
     loaded = load_file(path)
     if len(loaded.text) > max_chars:
         raise TooLarge(str(path), _too_large(f"约 {len(loaded.text) / 10000:.0f} 万字", max_chars))
     return ingest_text(loaded.text, budget, source=source, encoding=loaded.encoding, warnings=loaded.warnings)
+
+
+def text_file_too_large(path: Path, max_chars: int) -> TooLarge | None:
+    """A text file whose bytes alone say it has more than `max_chars` characters (checked without reading)."""
+    if path.suffix.lower() in TEXT_SUFFIXES and (size := path.stat().st_size) > max_chars * MAX_BYTES_PER_CHAR:
+        return TooLarge(str(path), _too_large(f"{size / 1024 / 1024:.1f} MB", max_chars))
+    return None
 
 
 def _too_large(size: str, max_chars: int) -> str:

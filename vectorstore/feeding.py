@@ -9,6 +9,7 @@ a crash leaves out of the indexes, `SearchIndex.sync` puts back.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -36,12 +37,13 @@ class Preparer:
     """What a worker needs to prepare chunks. The embedder comes along only when it is cheap to copy and to
     run anywhere (the hashing one); a model stays loaded once, in the main process, and embeds in batches."""
 
-    tokenizer: Tokenizer
+    tokenizer: Tokenizer | None               # None: no tokens wanted (empty lists)
     embedder: HashingEmbedder | None = None
 
     def prepare(self, chunks: Sequence[Chunk]) -> Prepared:
         vectors = self.embedder.embed_documents([c.context for c in chunks]) if self.embedder else None
-        return Prepared(chunk_tokens(self.tokenizer, chunks), vectors)
+        tokens = chunk_tokens(self.tokenizer, chunks) if self.tokenizer else [[] for _ in chunks]
+        return Prepared(tokens, vectors)
 
 
 def chunk_tokens(tokenizer: Tokenizer, chunks: Sequence[Chunk]) -> list[list[str]]:
@@ -77,9 +79,12 @@ _worker: Preparer | None = None
 
 
 def init_worker(preparer: Preparer) -> None:
-    """A worker process's initializer: the preparer arrives once, not with every task."""
+    """A worker process's initializer: the preparer arrives once, not with every task. Workers run at a lower
+    priority than the main process, which indexes their results (and answers the UI)."""
     global _worker
     _worker = preparer
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)
 
 
 def prepare_in_worker(chunks: Sequence[Chunk]) -> Prepared:
@@ -97,7 +102,8 @@ def prepare_batches(preparer: Preparer, batches: list[list[Chunk]]) -> Iterator[
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    preparer.tokenizer.ensure_cached()
+    if preparer.tokenizer:
+        preparer.tokenizer.ensure_cached()
     context = multiprocessing.get_context("spawn")     # no fork under Chroma's and SQLite's threads
     with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(preparer,)) as pool:
         yield from pool.map(prepare_in_worker, batches)

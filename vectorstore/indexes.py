@@ -14,9 +14,9 @@ import numpy as np
 from ingest.errors import ReportAssistantError
 from ingest.model import Chunk
 from vectorstore.chroma import ChromaIndex
-from vectorstore.docstore import DocumentStore
+from vectorstore.docstore import DocumentStore, ReportRow
 from vectorstore.embedders import Embedder, HashingEmbedder
-from vectorstore.feeding import BATCH, Feeder, Preparer, lexical_doc, prepare_batches
+from vectorstore.feeding import BATCH, Feeder, Prepared, Preparer, lexical_doc, prepare_batches
 from vectorstore.lexical import LexicalDoc, LexicalIndex
 from vectorstore.tokenize import Tokenizer
 
@@ -125,22 +125,27 @@ class SearchIndex:
         missing = missing_lexical | missing_dense
         if missing:
             rows = list(store.indexed_chunks(missing))
-            batches = [rows[start:start + BATCH] for start in range(0, len(rows), BATCH)]
-            preparer = self.preparer()
-            for number, (batch, prepared) in enumerate(zip(batches, prepare_batches(preparer, [[c for c, _ in b] for b in batches]))):
-                if progress:
-                    progress(number * BATCH, len(rows), "建立索引")
+            lexical_rows = [(c, r) for c, r in rows if c.id in missing_lexical]
+            dense_rows = [(c, r) for c, r in rows if c.id in missing_dense] if self.dense and self.embedder else []
+            total, done = len(lexical_rows) + len(dense_rows), 0
+            tokens_only = Preparer(self.tokenizer)
+            for batch, prepared in _prepared(tokens_only, lexical_rows):   # each side gets only what it lacks
                 docs = [lexical_doc(c, t, r.place if r else None, r is not None and r.origins.place.sure)
-                        for (c, r), t in zip(batch, prepared.tokens) if c.id in missing_lexical]
+                        for (c, r), t in zip(batch, prepared.tokens)]
                 with self.lock.writing():
                     self.lexical.add(docs)
-                dense = [i for i, (c, _) in enumerate(batch) if c.id in missing_dense]
-                if dense and self.dense and self.embedder:
-                    vectors = (prepared.vectors[dense] if prepared.vectors is not None
-                               else self.embedder.embed_documents([batch[i][0].context for i in dense]))
-                    self.dense.add([batch[i][0].id for i in dense], vectors)
-            if progress:
-                progress(len(rows), len(rows), "建立索引")
+                done += len(batch)
+                if progress:
+                    progress(done, total, "建立索引")
+            vectors_only = Preparer(None, self.embedder if isinstance(self.embedder, HashingEmbedder) else None)
+            for batch, prepared in _prepared(vectors_only, dense_rows):
+                assert self.dense is not None and self.embedder is not None
+                vectors = (prepared.vectors if prepared.vectors is not None
+                           else self.embedder.embed_documents([c.context for c, _ in batch]))    # a model, here
+                self.dense.add([c.id for c, _ in batch], vectors)
+                done += len(batch)
+                if progress:
+                    progress(done, total, "建立索引")
         if missing or removed_lexical:
             with self.lock.writing():
                 self.lexical.save()
@@ -150,17 +155,21 @@ class SearchIndex:
 
     def preparer(self) -> Preparer:
         """What worker processes need to prepare chunks for these indexes."""
-        return Preparer(self.tokenizer, self.embedder if isinstance(self.embedder, HashingEmbedder) else None)
+        cheap = isinstance(self.embedder, HashingEmbedder) and self.dense is not None
+        return Preparer(self.tokenizer, self.embedder if cheap else None)
 
     @contextmanager
     def feeding(self) -> Iterator[Feeder]:
-        """A Feeder for stored files; on leaving, the last batch is added and the BM25 index saved."""
+        """A Feeder for stored files; on leaving, even by an error, the last batch is added (it is stored
+        already) and the BM25 index saved."""
         feeder = Feeder(self)
-        yield feeder
-        feeder.flush()
-        if feeder.changed:
-            with self.lock.writing():
-                self.lexical.save()
+        try:
+            yield feeder
+        finally:
+            feeder.flush()
+            if feeder.changed:
+                with self.lock.writing():
+                    self.lexical.save()
 
     def remove_ids(self, ids: list[str]) -> None:
         with self.lock.writing():
@@ -190,3 +199,13 @@ class SearchIndex:
         if self.dense:
             self.dense.reset()
         return self.sync(store, progress)
+
+
+def _prepared(preparer: Preparer, rows: list[tuple[Chunk, ReportRow | None]]
+              ) -> Iterator[tuple[list[tuple[Chunk, ReportRow | None]], Prepared]]:
+    """(batch of rows, what was prepared for them), batch by batch, on worker processes when there are many."""
+    batches = [rows[start:start + BATCH] for start in range(0, len(rows), BATCH)]
+    if not preparer.tokenizer and not preparer.embedder:
+        yield from ((batch, Prepared([[] for _ in batch], None)) for batch in batches)
+        return
+    yield from zip(batches, prepare_batches(preparer, [[c for c, _ in batch] for batch in batches]))

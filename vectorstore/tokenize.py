@@ -25,6 +25,7 @@ DEFAULT_TERMS = DATA / "health_terms.txt"
 DEFAULT_SYNONYMS = DATA / "synonyms.txt"
 TOKENIZER_VERSION = "2"      # part of the index signature: bump when tokenising changes
 SEGMENT_VERSION = "1"        # the cached dictionary's format
+KEPT_DICTIONARIES = 2        # loaded dictionaries a process keeps (~80 MB each)
 MEMO_LIMIT = 200_000         # words remembered per tokenizer (numbers make the vocabulary open-ended)
 # Compounds whose parts must not be indexed on their own: 计划 in 计划生育 is no plan, 问题 in 问题隐患 no problem.
 WHOLE_WORDS = frozenset(NOT_PLAN_WORDS + NOT_PROBLEM_WORDS)
@@ -56,13 +57,17 @@ def _load_cached(cache: Path) -> Dictionary | None:
 
 
 def _save_cached(dictionary: Dictionary, cache: Path) -> None:
-    """Best effort: a read-only data directory only costs the next start its speed."""
+    """Best effort: a read-only data directory only costs the next start its speed. Dictionaries cached for
+    other word lists or by older versions (`jieba-*.pickle` before the segmenter) are removed: ~9 MB each."""
     try:
         cache.parent.mkdir(parents=True, exist_ok=True)
         temp = cache.with_suffix(f".{os.getpid()}.tmp")
         with temp.open("wb") as f:
             pickle.dump(dictionary, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temp, cache)
+        for stale in [*cache.parent.glob("dictionary-*.pickle"), *cache.parent.glob("jieba-*.pickle")]:
+            if stale != cache:
+                stale.unlink(missing_ok=True)
     except OSError as exc:
         log.info("tokenizer cache not written (%s)", exc)
 
@@ -71,7 +76,7 @@ class Tokenizer:
     """Search-mode jieba (words and their parts: 家庭医生签约服务 → 家庭, 医生, 签约, …).
 
     The dictionary is loaded on first use and shared by every Tokenizer of the same word lists in a process;
-    a Tokenizer pickles as its files (a worker process loads the dictionary from the data directory's cache)."""
+    a Tokenizer pickles as its word lists (a worker process loads the dictionary from the data directory's cache)."""
 
     def __init__(self, terms_file: Path = DEFAULT_TERMS, synonyms_file: Path = DEFAULT_SYNONYMS, *,
                  cache_dir: Path | None = None) -> None:
@@ -86,11 +91,12 @@ class Tokenizer:
         self._memo: dict[str, list[str]] = {}
 
     def __getstate__(self) -> tuple:
-        return self.files
+        """The word lists as read (not re-read in a worker: an edit during an ingest must not split it)."""
+        return self.files, self.terms, self.synonyms, self.signature
 
-    def __setstate__(self, files: tuple) -> None:
-        terms_file, synonyms_file, cache_dir = files
-        Tokenizer.__init__(self, terms_file, synonyms_file, cache_dir=cache_dir)
+    def __setstate__(self, state: tuple) -> None:
+        self.files, self.terms, self.synonyms, self.signature = state
+        self._memo = {}
 
     @property
     def dictionary(self) -> Dictionary:
@@ -98,6 +104,8 @@ class Tokenizer:
         if loaded is None:
             with _LOADING:
                 loaded = _DICTIONARIES.get(self.signature) or self._load()
+                while len(_DICTIONARIES) >= KEPT_DICTIONARIES:   # word lists edited in a long-running UI
+                    _DICTIONARIES.pop(next(iter(_DICTIONARIES)))
                 _DICTIONARIES[self.signature] = loaded
         return loaded
 

@@ -37,7 +37,8 @@ def cmd_serve(args: argparse.Namespace, settings) -> int:
     notify(services.notices)
     if args.with_samples and not services.store.counts()["files"]:
         samples = Path(__file__).resolve().parents[1] / "samples"
-        ingest_and_index([samples], services.store, services.budget, services.index)
+        ingest_and_index([samples], services.store, services.budget, services.index,
+                         max_chars=services.settings.ingest.max_text_chars)
         services.refresh()
         print(SAMPLES_NOTE)
     warning = unsafe_binding(args.host, auth)

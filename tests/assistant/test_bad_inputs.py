@@ -90,14 +90,14 @@ def test_an_unreadable_file_fails_alone(tmp_path, monkeypatch):
     locked.write_text(REPORT.format(place="壬县", figure=88888), encoding="utf-8")
     locked.chmod(0)
     if os.geteuid() == 0:                                    # root reads whatever the mode: refuse as the OS would
-        real_read = Path.read_bytes
+        real_open = Path.open
 
-        def read_bytes(path):
+        def refusing_open(path, *args, **kwargs):
             if path.name == locked.name:
                 raise PermissionError(13, "Permission denied", str(path))
-            return real_read(path)
+            return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(Path, "read_bytes", read_bytes)
+        monkeypatch.setattr(Path, "open", refusing_open)
     services = build_services(load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"}))
     summary = ingest_and_index([folder], services.store, TokenBudget(350, ConservativeCounter()), services.index)
     outcomes = {os.path.basename(f.path): f for f in summary.files}

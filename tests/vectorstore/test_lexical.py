@@ -61,3 +61,23 @@ def test_place_filter_keeps_unknown_and_unsure_places(tmp_path):
     index.add([_doc("sx", "签约", place="绍兴市"), _doc("xf", "签约", place="信丰县"), _doc("none", "签约"),
                _doc("guess", "签约", place="信丰县", sure=False)])
     assert {i for i, _ in index.search(["签约"], 9, mask=index.mask(places={"绍兴市"}))} == {"sx", "none", "guess"}
+
+
+def test_postings_added_in_bulk_are_each_documents_term_counts(tmp_path):
+    from collections import Counter
+
+    docs = [_doc("a", "疫苗 接种 疫苗 剂次"), _doc("b", "剂次 新词"), _doc("c", ""), _doc("d", "疫苗 疫苗 疫苗")]
+    index = LexicalIndex(tmp_path, "sig")
+    index.add(docs[:2])
+    index.add(docs[2:])
+    # the reference: term ids in order of first appearance, one posting per (document, term) with its count
+    vocab: dict[str, int] = {}
+    expected = set()
+    for slot, doc in enumerate(docs):
+        for token, tf in Counter(doc.tokens).items():
+            expected.add((vocab.setdefault(token, len(vocab)), slot, float(tf)))
+    assert index.vocab == vocab
+    got = {(int(t), int(s), float(f)) for seg in index.segments for t, s, f in zip(seg.terms, seg.slots, seg.tfs)}
+    assert got == expected
+    assert all(list(seg.terms) == sorted(seg.terms) for seg in index.segments)     # term-sorted, as search expects
+    assert list(index.columns["length"]) == [4, 2, 0, 3]

@@ -121,7 +121,8 @@ def test_the_dictionary_cache_gives_the_same_tokens_and_survives_a_bad_file(tmp_
         monkeypatch.setattr(tokenize, "_DICTIONARIES", {})
         return tokenize.Tokenizer(cache_dir=tmp_path).tokens(text)
 
-    assert tokens_loaded_anew() == reference                  # builds, then writes the cache
+    (tmp_path / "jieba-0.42.1-0123456789ab.pickle").write_bytes(b"an older version's cache")
+    assert tokens_loaded_anew() == reference                  # builds, then writes the cache (and drops the old one)
     [cache] = list(tmp_path.iterdir())
     assert tokens_loaded_anew() == reference                  # loads it
     cache.write_bytes(b"not a pickle")
