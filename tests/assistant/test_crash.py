@@ -77,3 +77,53 @@ def test_kill_9_during_ingest_then_rerun_matches_a_clean_run(corpus, tmp_path):
         check = subprocess.run(_cli("check", "--data-dir", str(data)), cwd=ROOT, env=env, capture_output=True, text=True)
         assert check.returncode == 0 and "一致" in check.stdout
     assert survived >= 2                                   # most kills landed while the ingest was running
+
+
+def _processes_with(marker: str) -> list[int]:
+    """Live processes whose environment holds `marker` (the killed ingest's worker processes inherit it)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/environ", "rb") as f:
+                    if marker.encode() in f.read():
+                        found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc") or (os.cpu_count() or 1) < 2, reason="needs /proc and two cores")
+def test_kill_9_during_a_parallel_ingest_leaves_no_workers_and_reruns_clean(tmp_path):
+    """Over 200 files: parsed by worker processes. Killing the main process ends them too."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    from ingest.loaders import load_file
+
+    texts = [load_file(p).text for p in sorted(SAMPLES.glob("*.txt"))]      # one sample is GBK
+    for number in range(210):                            # distinct contents: no file is a copy of another
+        (folder / f"{number:03d}.txt").write_text(texts[number % len(texts)] + f"\n附：第{number}份。\n", encoding="utf-8")
+    marker = f"RA_CRASH_TEST={os.getpid()}-{time.monotonic_ns()}"
+    env = {**_env(tmp_path), marker.split("=")[0]: marker.split("=")[1]}
+    clean = tmp_path / "clean"
+    start = time.monotonic()
+    subprocess.run(_cli("ingest", "--data-dir", str(clean), str(folder), "--json"), cwd=ROOT, env=env,
+                   capture_output=True, check=True)
+    duration = time.monotonic() - start
+    expected = _state(clean, env)
+    data = tmp_path / "killed"
+    run = subprocess.Popen(_cli("ingest", "--data-dir", str(data), str(folder), "--json"), cwd=ROOT, env=env,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(duration * 0.6)
+    assert run.poll() is None, "the ingest ended before it could be killed"
+    os.kill(run.pid, signal.SIGKILL)
+    run.wait()
+    deadline = time.monotonic() + 15
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _processes_with(marker) == []                  # the workers noticed and went
+    subprocess.run(_cli("ingest", "--data-dir", str(data), str(folder), "--json"), cwd=ROOT, env=env,
+                   capture_output=True, check=True)
+    state = _state(data, env)
+    assert state["files"] == expected["files"] and len(state["files"]) == 210
+    assert state["chunks"] == expected["chunks"] and state["counts"] == expected["counts"] and state["ok"]
