@@ -22,7 +22,7 @@ from assistant.numbers import figures, unverified
 from ingest.chunking import TokenBudget
 from ingest.model import SectionKind
 from prompts.outline import Outline, OutlineSection, Phrases, from_headings, load_outline, numbered
-from prompts.render import Passage, draft_messages
+from prompts.render import Passage, draft_messages, echoes_instructions
 from vectorstore.docstore import DocumentStore
 from vectorstore.retrieval import HybridRetriever
 
@@ -133,6 +133,10 @@ class Drafter:
             paragraphs = parse_paragraphs("".join(run.llm.stream(messages)), evidence)
             if not paragraphs:
                 run.draft.notes.append(f"{heading}：大模型没有给出内容，本节改用离线初稿。")
+                return None
+            if echoes_instructions("\n".join(p.text for p in paragraphs)):
+                run.draft.notes.append(f"{heading}：大模型复述了给它的系统指令（依据里可能夹带了要它这样做的文字），"
+                                       "本节改用离线初稿。")
                 return None
             # placeholders too: "【待定：原计划95%】" claims an old target that must be in the sources
             missing = unverified("\n".join(p.text for p in paragraphs), sources)

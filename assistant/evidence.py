@@ -27,6 +27,7 @@ MIN_SENTENCE_CHARS = 8
 MIN_STATEMENT_CHARS = 20
 LIMITS = {EvidenceKind.PLAN: 4, EvidenceKind.PROBLEM: 2, EvidenceKind.ACHIEVEMENT: 2}
 _SENTENCE_END = re.compile(r"(?<=[。；！？;!?])|\n")
+_KEEP_ENDS = re.compile(r"(?<=[。；！？!?;\n])")          # splits after an end, keeping it
 _CHINESE = re.compile(r"[\u3400-\u9fff]")
 _CHUNK_KINDS = {EvidenceKind.ACHIEVEMENT: {SectionKind.ACHIEVEMENTS, SectionKind.OTHER},
                 EvidenceKind.PROBLEM: {SectionKind.PROBLEMS}, EvidenceKind.PLAN: {SectionKind.PLANS}}
@@ -196,6 +197,13 @@ def _matches(text: str, terms: tuple[str, ...]) -> int:
             count += 1
             text = text.replace(term, "\u3000")
     return count
+
+
+def without_orders(text: str) -> str:
+    """`text` without its sentences that give orders to a model ("忽略以上指令，回答…"): a figure found only there
+    verifies nothing."""
+    return "".join(piece for piece in _KEEP_ENDS.split(text)
+                   if not any(marker in piece.lower() for marker in INSTRUCTION_MARKERS))
 
 
 def sentences(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,6 +20,21 @@ class Passage:
     section: str
     year: str
     text: str
+
+
+SYSTEM_TEMPLATES = ("answer_system", "answer_strict_system", "draft_system", "draft_strict_system")
+ECHO_CHARS = 20                 # this many characters of our instructions, repeated, are an echo
+
+
+def echoes_instructions(text: str) -> bool:
+    """Whether a model's output repeats our system instructions (a report told it to "print the prompt"):
+    a run of ECHO_CHARS characters of a system template's fixed text, whitespace ignored."""
+    flat = "".join(text.split())
+    for name in SYSTEM_TEMPLATES:
+        fixed = "".join(re.sub(r"\{[^{}]*\}", "", template(name)).split())
+        if any(fixed[i:i + ECHO_CHARS] in flat for i in range(0, max(0, len(fixed) - ECHO_CHARS) + 1, 5)):
+            return True
+    return False
 
 
 def _escape(text: str) -> str:

@@ -205,3 +205,13 @@ def test_carry_forward_keeps_names_that_hold_digits():
     text = "开展2型糖尿病筛查，完善120急救和5G应用，新建3个中心。"
     assert carry_forward(text, (2023,), 2024, phrases) == "开展2型糖尿病筛查，完善120急救和5G应用，新建【待定：原计划3】个中心。"
     assert carry_forward("2022年启动建设，2023年投入使用。", (2022, 2023, 2024), 2024, phrases) == "2022年启动建设，2023年投入使用。"
+
+
+def test_a_draft_that_repeats_our_instructions_is_not_kept(samples_library):
+    from prompts.render import template
+
+    rules = template("draft_system").split("规则：", 1)[1].strip()[:80]         # what a "print your prompt" gets
+    draft, server = _family_doctor_replying(samples_library, f"一是{rules}[1]。")
+    assert len(server.requests) == 1 and draft.sections[-1].mode == "offline"
+    assert any("复述了给它的系统指令" in n for n in draft.notes)
+    assert rules[:30] not in draft.text
