@@ -26,16 +26,20 @@ def build_app(services) -> gr.Blocks:
         gr.Markdown(f"# {TITLE}\n导入历年工作总结和计划，带出处问答，起草下一年工作计划。")
         with gr.Tabs():
             with gr.Tab("问答"):
-                chat.build(services)
+                live = chat.build(services)
             with gr.Tab("起草"):
-                drafting.build(services)
+                live += drafting.build(services)
             with gr.Tab("资料库"):
-                library.build(services)
+                live += library.build(services)
             with gr.Tab("评测"):
                 evaluation.build(services)
             with gr.Tab("状态"):
-                status = gr.Markdown(status_markdown(services))
+                status = gr.Markdown()
                 gr.Button("刷新").click(lambda: status_markdown(services), outputs=status, api_visibility="private")
+        live.append((status, lambda: status_markdown(services)))
+        # the library's names, years and figures reach a page only when it loads, after the login (ui.render.Live)
+        app.load(lambda: [fill() for _, fill in live], outputs=[component for component, _ in live],
+                 api_visibility="private")
 
         def ask(question: str, year: int | None = None) -> str:
             """Question → answer with its numbered sources (extractive unless an LLM is configured)."""

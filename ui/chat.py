@@ -11,7 +11,7 @@ import gradio as gr
 from assistant.answer_model import STREAM_VOID_NOTE
 from assistant.answering import Conversation
 from assistant.scope import chunks_outside
-from ui.render import answer_text, sources_markdown
+from ui.render import Live, answer_text, sources_markdown
 
 EXAMPLES = ["2023年重点人群签约率是多少", "2023年存在哪些问题", "明年家庭医生签约有什么计划", "县医院新院区总投资多少"]
 _DONE = object()
@@ -28,17 +28,17 @@ def _year(value) -> int | None:
     return int(text)
 
 
-def build(services) -> None:
+def build(services) -> list[Live]:
+    """The 问答 tab; returns its library-dependent parts with how to fill them (on each page load, after login:
+    nothing of the library is in the page an unauthenticated visitor gets)."""
     chatbot = gr.Chatbot(label="对话", height=460, buttons=["copy"])
     with gr.Row():
         question = gr.Textbox(placeholder="输入问题，如“2021年疫苗接种剂次”", show_label=False, scale=6)
         send = gr.Button("发送", variant="primary", scale=1)
     with gr.Row():
-        years = sorted({y for r in services.store.reports() for y in r.years.years}, reverse=True)
-        year = gr.Dropdown([ANY_YEAR, *map(str, years)], value=ANY_YEAR, label="只看这一年", allow_custom_value=True)
-        organisation = gr.Dropdown([ALL, *sorted({r.organisation for r in services.store.reports() if r.organisation})],
-                                   value=ALL, label="只看这个单位")
-        document = gr.Dropdown([ALL, *sorted({f.source for f in services.store.files()})], value=ALL, label="只看这份文件")
+        year = gr.Dropdown([ANY_YEAR], value=ANY_YEAR, label="只看这一年", allow_custom_value=True)
+        organisation = gr.Dropdown([ALL], value=ALL, label="只看这个单位")
+        document = gr.Dropdown([ALL], value=ALL, label="只看这份文件")
         use_llm = gr.Checkbox(label="使用大模型（已配置时）", value=services.answerer.llm is not None,
                               interactive=services.answerer.llm is not None)
         new = gr.Button("新对话")
@@ -90,3 +90,15 @@ def build(services) -> None:
                 api_visibility="private")
     new.click(lambda: ([], "（提问后在这里显示出处）", None), outputs=[chatbot, sources, conversation],
               api_visibility="private")
+
+    def years() -> dict:
+        found = sorted({y for r in services.store.reports() for y in r.years.years}, reverse=True)
+        return gr.update(choices=[ANY_YEAR, *map(str, found)])
+
+    return [(year, years),
+            (organisation, lambda: gr.update(choices=[ALL, *organisations(services)])),
+            (document, lambda: gr.update(choices=[ALL, *sorted({f.source for f in services.store.files()})]))]
+
+
+def organisations(services) -> list[str]:
+    return sorted({r.organisation for r in services.store.reports() if r.organisation})

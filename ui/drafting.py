@@ -9,18 +9,17 @@ import gradio as gr
 
 from assistant.drafting import DraftRequest, section_labels
 from assistant.export import export_draft, to_markdown
-from ui.render import draft_sources_markdown
+from ui.chat import organisations
+from ui.render import Live, draft_sources_markdown
 
 DRAFTS = "drafts"
 
 
-def build(services) -> None:
+def build(services) -> list[Live]:
     labels = section_labels()
-    organisations = sorted({r.organisation for r in services.store.reports() if r.organisation})
-    newest = services.store.newest_year()
     with gr.Row():
-        year = gr.Number(label="计划年份", precision=0, value=(newest + 1) if newest else datetime.now().year)
-        organisation = gr.Dropdown(organisations, label="单位（可选）", allow_custom_value=True, value=None)
+        year = gr.Number(label="计划年份", precision=0, value=datetime.now().year)
+        organisation = gr.Dropdown([], label="单位（可选）", allow_custom_value=True, value=None)
         use_llm = gr.Checkbox(label="使用大模型（已配置时）", value=services.drafter.llm is not None,
                               interactive=services.drafter.llm is not None)
     sections = gr.CheckboxGroup(labels, value=labels, label="起草哪些部分（标准提纲）")
@@ -44,3 +43,9 @@ def build(services) -> None:
         return to_markdown(draft), draft_sources_markdown(draft), files
 
     go.click(generate, [year, organisation, sections, use_llm], [preview, sources, downloads], api_name="draft_files")
+
+    def next_year() -> int:
+        newest = services.store.newest_year()
+        return newest + 1 if newest else datetime.now().year
+
+    return [(year, next_year), (organisation, lambda: gr.update(choices=organisations(services)))]

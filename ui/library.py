@@ -11,20 +11,19 @@ from assistant.ingesting import ingest_and_index, remove_file
 from assistant.locking import write_lock
 from assistant.uploads import MAX_UPLOAD_MB, keep_uploads
 from ingest.loaders import SUPPORTED_SUFFIXES
-from ui.render import INGEST_COLUMNS, REPORT_COLUMNS, ingest_rows, report_rows
+from ui.render import INGEST_COLUMNS, REPORT_COLUMNS, Live, ingest_rows, report_rows
 
 TYPES = sorted(SUPPORTED_SUFFIXES)
 
 
-def build(services) -> None:
+def build(services) -> list[Live]:
     gr.Markdown(f"可上传 {'、'.join(TYPES)} 文件，每个不超过 {MAX_UPLOAD_MB} MB。文件保存在数据目录的 uploads 文件夹中。")
     files = gr.File(label="选择报告文件", file_count="multiple", file_types=TYPES)
     ingest = gr.Button("导入", variant="primary")
     outcome = gr.Dataframe(headers=INGEST_COLUMNS, label="导入结果", interactive=False)
-    reports = gr.Dataframe(value=report_rows(services.store.reports()), headers=REPORT_COLUMNS, label="已导入的报告",
-                           interactive=False)
+    reports = gr.Dataframe(headers=REPORT_COLUMNS, label="已导入的报告", interactive=False)
     with gr.Row():
-        name = gr.Dropdown(_names(services), label="删除文件", allow_custom_value=True)
+        name = gr.Dropdown([], label="删除文件", allow_custom_value=True)
         remove = gr.Button("删除")
         rebuild = gr.Button("重建索引")
     message = gr.Markdown()
@@ -64,6 +63,8 @@ def build(services) -> None:
     ingest.click(do_ingest, [files], [outcome, reports, name], api_name="ingest")
     remove.click(do_remove, [name], [message, reports, name], api_name="remove")
     rebuild.click(do_rebuild, None, [message], api_visibility="private")
+    return [(reports, lambda: report_rows(services.store.reports())),
+            (name, lambda: gr.update(choices=_names(services)))]
 
 
 def _names(services) -> list[str]:

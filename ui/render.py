@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from assistant.answer_model import Answer
 from assistant.draft_model import Draft
 from assistant.ingesting import STATUS_LABELS, IngestSummary
 
+# A component whose content comes from the library, and what fills it: on each page load, after the login, so
+# that the page (and Gradio's API description) a visitor gets before logging in holds nothing of the library.
+Live = tuple[Any, Callable[[], Any]]
 REPORT_COLUMNS = ["文件", "单位", "年份", "时期", "类型", "文本块"]
 INGEST_COLUMNS = ["文件", "状态", "报告", "文本块", "年份", "说明"]
 

@@ -124,3 +124,27 @@ def test_uploading_the_shared_reports_then_asking_the_classic_question(served, c
     assert {row[1] for row in _rows(outcome)} == {"已导入"} and len(_rows(outcome)) == len(files)
     text = client.predict("2021 年疫苗接种剂次", None, api_name="/ask")
     assert "201187" in text and "《2017年以来工作总结和未来五年工作谋划》（八公山区卫健委）" in text
+
+
+def test_with_a_password_nothing_is_served_before_login(served):
+    """`serve --auth 用户:密码`: before the login, the page (with Gradio's description of the API) holds nothing of
+    the library — no organisation, file name, year or figure; the API refuses; with the login it answers."""
+    import httpx
+
+    from ui.app import build_app, launch
+
+    services, _, _ = served
+    app = build_app(services)
+    url = launch(app, host="127.0.0.1", port=None, auth=("staff", "s3cret"), block=False).rstrip("/")
+    try:
+        with httpx.Client(timeout=30) as http:
+            page = http.get(f"{url}/").text
+            assert "auth_required" in page
+            assert not any(word in page for word in ("清河县", ".txt", "79.8%", "2024年上半年")), "the login page leaks"
+            assert http.post(f"{url}/login", data={"username": "staff", "password": "wrong"}).status_code >= 400
+        with pytest.raises(Exception):  # noqa: B017 (the client cannot even read the API without logging in)
+            gradio_client.Client(url, verbose=False).predict("2023年重点人群签约率是多少", None, api_name="/ask")
+        client = gradio_client.Client(url, auth=("staff", "s3cret"), verbose=False)
+        assert "79.8%" in client.predict("2023年重点人群签约率是多少", None, api_name="/ask")
+    finally:
+        app.close()
