@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -17,7 +16,7 @@ from ingest.errors import IngestError, UnsupportedFormat
 from ingest.loaders import MAX_TEXT_CHARS, SUPPORTED_SUFFIXES, unsupported_reason
 from ingest.pipeline import PIPELINE_VERSION, IngestedFile, ingest_file, text_file_too_large
 from vectorstore.docstore import DocumentStore, FileRecord
-from vectorstore.feeding import Feeder, Prepared, Preparer
+from vectorstore.feeding import Feeder, Prepared, Preparer, become_worker
 from vectorstore.indexes import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -253,12 +252,11 @@ _worker: _Options | None = None
 
 def _init_worker(options: _Options) -> None:
     """Each worker gets the options once (its tokenizer loads the dictionary once). Workers run at a lower
-    priority: the main process, which stores and indexes their results (and answers the UI), is the
-    pipeline's narrow end and must not queue behind them for a core."""
+    priority (the main process, which stores and indexes their results, is the pipeline's narrow end) and
+    end with the main process (`become_worker`)."""
     global _worker
     _worker = options
-    with contextlib.suppress(OSError, AttributeError):
-        os.nice(5)
+    become_worker()
 
 
 def _parse_in_worker(job: _Job) -> Parsed:

@@ -10,7 +10,10 @@ a crash leaves out of the indexes, `SearchIndex.sync` puts back.
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
+import multiprocessing.connection
 import os
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -79,12 +82,25 @@ _worker: Preparer | None = None
 
 
 def init_worker(preparer: Preparer) -> None:
-    """A worker process's initializer: the preparer arrives once, not with every task. Workers run at a lower
-    priority than the main process, which indexes their results (and answers the UI)."""
+    """A worker process's initializer: the preparer arrives once, not with every task."""
     global _worker
     _worker = preparer
+    become_worker()
+
+
+def become_worker() -> None:
+    """What every worker process does first: run at a lower priority than the main process, which indexes
+    the workers' results (and answers the UI), and end when the main process ends — killed included (an idle
+    worker waiting for its next task would otherwise wait for ever)."""
     with contextlib.suppress(OSError, AttributeError):
         os.nice(5)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        def exit_with_parent() -> None:
+            multiprocessing.connection.wait([parent.sentinel])
+            os._exit(1)
+
+        threading.Thread(target=exit_with_parent, name="exit-with-parent", daemon=True).start()
 
 
 def prepare_in_worker(chunks: Sequence[Chunk]) -> Prepared:
@@ -99,7 +115,6 @@ def prepare_batches(preparer: Preparer, batches: list[list[Chunk]]) -> Iterator[
     if sum(len(b) for b in batches) < PARALLEL_MIN_CHUNKS or workers < 2:
         yield from (preparer.prepare(batch) for batch in batches)
         return
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     if preparer.tokenizer:

@@ -127,3 +127,36 @@ def test_kill_9_during_a_parallel_ingest_leaves_no_workers_and_reruns_clean(tmp_
     state = _state(data, env)
     assert state["files"] == expected["files"] and len(state["files"]) == 210
     assert state["chunks"] == expected["chunks"] and state["counts"] == expected["counts"] and state["ok"]
+
+
+IDLE_POOL = """
+import os, signal, time
+from assistant.ingesting import _Options, _pool
+from ingest.chunking import TokenBudget
+from ingest.tokens import ConservativeCounter
+if __name__ == "__main__":
+    pool = _pool(2, _Options(TokenBudget(350, ConservativeCounter()), None, 10**6))
+    print(len({f.result() for f in [pool.submit(os.getpid) for _ in range(4)]}), flush=True)
+    time.sleep(0.5)                                  # both workers idle, waiting for their next task
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="needs /proc")
+def test_idle_workers_end_when_the_main_process_is_killed(tmp_path):
+    script = tmp_path / "idle_pool.py"
+    script.write_text(IDLE_POOL, encoding="utf-8")
+    marker = f"RA_IDLE_TEST={os.getpid()}-{time.monotonic_ns()}"
+    env = {**os.environ, marker.split("=")[0]: marker.split("=")[1]}
+    out = tmp_path / "out.txt"
+    with out.open("w") as stdout:                    # a file, not a pipe: an orphan holding a pipe would hang us
+        done = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, stdout=stdout,
+                              stderr=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == -signal.SIGKILL and out.read_text().strip() in ("1", "2")
+    deadline = time.monotonic() + 15
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = _processes_with(marker)
+    for pid in left:                                 # don't leave them behind if the test fails
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
