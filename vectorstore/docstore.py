@@ -17,6 +17,7 @@ from ingest.model import Chunk, MetaOrigins, Origin, Report, SectionKind, YearSp
 from ingest.pipeline import IngestedFile
 
 SCHEMA_VERSION = 2
+WAL_CHECKPOINT_PAGES = 16384   # 4 KB pages: 64 MB
 BUSY_TIMEOUT_S = 30.0          # a writer in another thread or process: wait this long, then fail clearly
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -111,6 +112,9 @@ class DocumentStore:
             db.execute("PRAGMA foreign_keys = ON")
             db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = NORMAL")   # WAL + NORMAL: never corrupt, at worst loses the last commit
+            # Checkpoint the WAL every 64 MB, not every 4 MB: an ingest commits once per file, and at 50,000 chunks
+            # the frequent checkpoints were a third of the store's time. Durability is the same.
+            db.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
             self._local.db = db
             with self._lock:
                 self._connections.append(db)
