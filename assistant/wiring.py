@@ -87,7 +87,7 @@ def build_retriever(settings: Settings, store: DocumentStore, *, mode: Retrieval
     notices: list[str] = []
     if index is None:
         index, notices = open_search_index(settings, embedder=embedder)
-        index.sync(store)
+        index.sync(store, quick=True)
     r = settings.retrieval
     reranker, notice = load_reranker(reranker_mode or r.reranker, r.reranker_model, settings.embedding.device)
     if notice:
@@ -152,7 +152,7 @@ class Services:
     notices: list[str] = field(default_factory=list)
 
     def refresh(self) -> None:
-        self.index.sync(self.store)
+        self.index.sync(self.store, quick=True)      # after an ingest or removal, which compared the ids
         self.retriever.refresh()
 
     def close(self) -> None:
@@ -166,7 +166,7 @@ def build_services(settings: Settings, *, embedder: Embedder | None = None, llm:
 
     store = open_document_store(settings, create=True)
     index, notices = open_search_index(settings, embedder=embedder)
-    index.sync(store)
+    index.sync(store, quick=True)
     index.tokenizer.dictionary  # noqa: B018 (loaded now, not by the first question)
     retriever, more = build_retriever(settings, store, index=index)
     budget, notice = token_budget(settings)

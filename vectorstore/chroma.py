@@ -85,6 +85,11 @@ class ChromaIndex:
         self._drop()
         self._collection = self._open()
 
+    @property
+    def collection_id(self) -> str:
+        """Changes when the collection is made anew (reset, a deleted folder, another server)."""
+        return str(self._collection.id)
+
     def count(self) -> int:
         return self._collection.count()
 

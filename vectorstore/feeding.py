@@ -1,6 +1,6 @@
 """Indexing as files are ingested, and the work that can be done where a file is parsed.
 
-A file's chunks need BM25 tokens (jieba: the costliest step of an ingest) and, for the dense side, vectors.
+A file's chunks need BM25 tokens (word segmentation: the costliest step of an ingest) and dense-side vectors.
 `Preparer` makes both for a list of chunks; it pickles small, so worker processes prepare a file right after
 parsing it, while the main process stores and indexes the files before. `Feeder` takes prepared files in
 the main process and adds them to both indexes in batches. The document store is written first: whatever

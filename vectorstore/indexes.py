@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import threading
 from contextlib import contextmanager
 
@@ -22,6 +25,7 @@ from vectorstore.tokenize import Tokenizer
 
 
 Progress = Callable[[int, int, str], None]
+DENSE_SYNCED = "dense_synced.json"   # what the last full sync left in Chroma: its collection, chunk count, id digest
 
 
 class IndexOutOfDate(ReportAssistantError):
@@ -110,11 +114,15 @@ class SearchIndex:
                 "检索词典或同义词表已修改，关键词索引需要重建。请运行 `report-assistant reindex --data-dir 数据目录`。")
         return cls(lexical, dense, tokenizer, embedder)
 
-    def sync(self, store: DocumentStore, progress: Progress | None = None) -> SyncReport:
-        """Make both indexes hold exactly the document store's chunks (cheap when they already do)."""
+    def sync(self, store: DocumentStore, progress: Progress | None = None, *, quick: bool = False) -> SyncReport:
+        """Make both indexes hold exactly the document store's chunks (cheap when they already do).
+        `quick` (opening a library to search it): when the store holds exactly the chunks the last full sync
+        left in this Chroma collection (a digest, `DENSE_SYNCED`), Chroma is not asked for its ids (0.9 s at
+        100,000 chunks). Ingests and removals end with a full sync; `check` always compares the ids."""
         wanted = store.chunk_ids()
         lexical_ids = self.lexical.live_ids()
-        dense_ids = self.dense.live_ids() if self.dense else wanted
+        assumed = self.dense is None or (quick and self._synced_digest() == self._digest(wanted))
+        dense_ids = wanted if assumed or self.dense is None else self.dense.live_ids()
         removed_lexical, removed_dense = lexical_ids - wanted, dense_ids - wanted
         missing_lexical, missing_dense = wanted - lexical_ids, wanted - dense_ids
         if removed_lexical:
@@ -149,7 +157,31 @@ class SearchIndex:
         if missing or removed_lexical:
             with self.lock.writing():
                 self.lexical.save()
+        if not assumed:
+            self._write_synced_digest(self._digest(wanted))
         return SyncReport(added=len(missing), removed=len(removed_lexical | removed_dense))
+
+    def _digest(self, ids: set[str]) -> str:
+        assert self.dense is not None
+        digest = hashlib.sha256("\n".join(sorted(ids)).encode("utf-8")).hexdigest()
+        return f"{self.dense.collection_id}:{len(ids)}:{digest}"
+
+    def _synced_digest(self) -> str | None:
+        try:
+            return json.loads((self.lexical.directory / DENSE_SYNCED).read_text(encoding="utf-8")).get("digest")
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def _write_synced_digest(self, digest: str) -> None:
+        """Best effort (a read-only data directory only costs the next start a full comparison)."""
+        path = self.lexical.directory / DENSE_SYNCED
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temp = path.with_suffix(".tmp")
+            temp.write_text(json.dumps({"digest": digest}), encoding="utf-8")
+            os.replace(temp, path)
+        except OSError:
+            pass
 
     # --- indexing while ingesting (see vectorstore/feeding.py) -------------------------------------------
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import assistant.ingesting as ingesting
-from assistant.ingesting import ingest_and_index
+from assistant.ingesting import ingest_and_index, ingest_paths
 from assistant.settings import load_settings
 from assistant.wiring import open_document_store, open_search_index
 from ingest.chunking import TokenBudget
@@ -120,3 +120,25 @@ def test_batched_hashing_vectors_equal_one_at_a_time():
     together = embedder.embed_documents(texts)
     assert all(np.array_equal(row, embedder.embed_documents([text])[0]) for row, text in zip(together, texts))
     assert np.array_equal(embedder.embed_query(texts[3]), together[3])
+
+
+def test_opening_a_library_trusts_the_last_full_sync_only_while_nothing_changed(tmp_path, budget, monkeypatch):
+    store, index = _open(tmp_path)
+    ingest_and_index([SAMPLES], store, budget, index)
+
+    def listing_refused():
+        raise AssertionError("in step: opening a library must not list every vector id")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(index.dense, "live_ids", listing_refused)
+        assert index.sync(store, quick=True).added == 0
+    extra = tmp_path / "extra"                                   # stored, then killed before the indexes
+    extra.mkdir()
+    (extra / "戊县.txt").write_text(REPORT.format(place="戊县", figure=4321), encoding="utf-8")
+    added = ingest_paths([extra], store, budget).added_chunk_ids
+    assert index.sync(store, quick=True).added == len(added) > 0   # the store changed: ids compared, gap filled
+    _assert_in_step(store, index)
+    index.dense.reset()                                          # Chroma's folder lost: a new, empty collection
+    assert index.sync(store, quick=True).added == store.counts()["chunks"]
+    _assert_in_step(store, index)
+    store.close()
