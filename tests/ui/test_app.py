@@ -148,3 +148,15 @@ def test_with_a_password_nothing_is_served_before_login(served):
         assert "79.8%" in client.predict("2023年重点人群签约率是多少", None, api_name="/ask")
     finally:
         app.close()
+
+
+def test_the_library_reaches_the_page_when_it_loads(served):
+    """What the login page must not hold is filled in on load: filters, report table, delete list, status."""
+    from ui.app import build_app
+
+    services, _, _ = served
+    app = build_app(services)
+    [load] = [f for f in app.fns.values() if any(event == "load" for _, event in f.targets)]
+    filled = json.dumps(load.fn(), ensure_ascii=False, default=str)
+    assert "清河县卫健委" in filled and "清河县卫健委2024年上半年工作总结.txt" in filled
+    assert "2023" in filled and "文本块" in filled                       # the years and the status
