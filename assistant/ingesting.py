@@ -16,7 +16,7 @@ from ingest.errors import IngestError, UnsupportedFormat
 from ingest.loaders import MAX_TEXT_CHARS, SUPPORTED_SUFFIXES, unsupported_reason
 from ingest.pipeline import PIPELINE_VERSION, IngestedFile, ingest_file, text_file_too_large
 from vectorstore.docstore import DocumentStore, FileRecord
-from vectorstore.feeding import Feeder, Prepared, Preparer, become_worker
+from vectorstore.feeding import WORKERS, Feeder, Prepared, Preparer, become_worker, worker_pool
 from vectorstore.indexes import SearchIndex
 
 log = logging.getLogger(__name__)
@@ -238,13 +238,11 @@ def _parse(job: _Job, options: _Options) -> Parsed:
 
 def _parse_all(jobs: list[_Job], options: _Options) -> Iterator[Parsed]:
     """Parsed files in job order; on several cores, by worker processes while the caller stores results."""
-    workers = min(2, os.cpu_count() or 1)
-    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
-        return (_parse(job, options) for job in jobs)
-    if not _picklable(options):
+    if len(jobs) >= PARALLEL_MIN_FILES and WORKERS >= 2:
+        if _picklable(options):
+            return _parallel(jobs, options, WORKERS)
         log.warning("the ingest options cannot be sent to worker processes; parsing on one core")
-        return (_parse(job, options) for job in jobs)
-    return _parallel(jobs, options, workers)
+    return (_parse(job, options) for job in jobs)
 
 
 _worker: _Options | None = None
@@ -303,11 +301,7 @@ def _one_at_a_time(jobs: list[_Job], options: _Options) -> Iterator[Parsed]:
 
 
 def _pool(workers: int, options: _Options):
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    context = multiprocessing.get_context("spawn")     # no fork under Chroma's and SQLite's threads
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=(options,))
+    return worker_pool(workers, _init_worker, (options,))
 
 
 def _picklable(value: object) -> bool:

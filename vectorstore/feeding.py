@@ -14,9 +14,9 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -25,8 +25,12 @@ from vectorstore.embedders import HashingEmbedder
 from vectorstore.lexical import LexicalDoc
 from vectorstore.tokenize import Tokenizer
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 BATCH = 512
 PARALLEL_MIN_CHUNKS = 4000        # below this, starting worker processes costs more than it saves
+WORKERS = min(2, os.cpu_count() or 1)   # worker processes; the main process stores and indexes meanwhile
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,17 +115,22 @@ def prepare_in_worker(chunks: Sequence[Chunk]) -> Prepared:
 def prepare_batches(preparer: Preparer, batches: list[list[Chunk]]) -> Iterator[Prepared]:
     """Prepared batches, in order; on several cores by worker processes while the caller indexes the
     previous batch."""
-    workers = min(2, os.cpu_count() or 1)
-    if sum(len(b) for b in batches) < PARALLEL_MIN_CHUNKS or workers < 2:
+    if sum(len(b) for b in batches) < PARALLEL_MIN_CHUNKS or WORKERS < 2:
         yield from (preparer.prepare(batch) for batch in batches)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     if preparer.tokenizer:
         preparer.tokenizer.ensure_cached()
-    context = multiprocessing.get_context("spawn")     # no fork under Chroma's and SQLite's threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=init_worker, initargs=(preparer,)) as pool:
+    with worker_pool(WORKERS, init_worker, (preparer,)) as pool:
         yield from pool.map(prepare_in_worker, batches)
+
+
+def worker_pool(workers: int, initializer: Callable[..., None], initargs: tuple) -> ProcessPoolExecutor:
+    """Worker processes for parsing and preparing (the initializer should call `become_worker`); spawned, not
+    forked, so that no Chroma or SQLite thread is copied half-way."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=initializer,
+                               initargs=initargs)
 
 
 # --- the main process's side ---------------------------------------------------------------------------

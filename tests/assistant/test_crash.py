@@ -48,14 +48,18 @@ def corpus(tmp_path_factory):
     return folder
 
 
-def test_kill_9_during_ingest_then_rerun_matches_a_clean_run(corpus, tmp_path):
-    env = _env(tmp_path)
-    clean = tmp_path / "clean"
+def _clean_run(folder, data, env) -> tuple[dict, float]:
+    """A whole ingest of `folder` into `data`: (the state it leaves, how long it took)."""
     start = time.monotonic()
-    subprocess.run(_cli("ingest", "--data-dir", str(clean), str(corpus), "--json"), cwd=ROOT, env=env,
+    subprocess.run(_cli("ingest", "--data-dir", str(data), str(folder), "--json"), cwd=ROOT, env=env,
                    capture_output=True, check=True)
     duration = time.monotonic() - start
-    expected = _state(clean, env)
+    return _state(data, env), duration
+
+
+def test_kill_9_during_ingest_then_rerun_matches_a_clean_run(corpus, tmp_path):
+    env = _env(tmp_path)
+    expected, duration = _clean_run(corpus, tmp_path / "clean", env)
     assert expected["ok"] and expected["counts"]["files"] >= 20
     survived = 0
     for share in (0.35, 0.6, 0.85):                       # kill at different moments of the work
@@ -93,6 +97,14 @@ def _processes_with(marker: str) -> list[int]:
     return found
 
 
+def _left_after(marker: str, seconds: float = 15) -> list[int]:
+    """The processes with `marker` still alive after waiting up to `seconds` for them to go."""
+    deadline = time.monotonic() + seconds
+    while _processes_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return _processes_with(marker)
+
+
 @pytest.mark.skipif(not os.path.isdir("/proc") or (os.cpu_count() or 1) < 2, reason="needs /proc and two cores")
 def test_kill_9_during_a_parallel_ingest_leaves_no_workers_and_reruns_clean(tmp_path):
     """Over 200 files: parsed by worker processes. Killing the main process ends them too."""
@@ -105,12 +117,7 @@ def test_kill_9_during_a_parallel_ingest_leaves_no_workers_and_reruns_clean(tmp_
         (folder / f"{number:03d}.txt").write_text(texts[number % len(texts)] + f"\n附：第{number}份。\n", encoding="utf-8")
     marker = f"RA_CRASH_TEST={os.getpid()}-{time.monotonic_ns()}"
     env = {**_env(tmp_path), marker.split("=")[0]: marker.split("=")[1]}
-    clean = tmp_path / "clean"
-    start = time.monotonic()
-    subprocess.run(_cli("ingest", "--data-dir", str(clean), str(folder), "--json"), cwd=ROOT, env=env,
-                   capture_output=True, check=True)
-    duration = time.monotonic() - start
-    expected = _state(clean, env)
+    expected, duration = _clean_run(folder, tmp_path / "clean", env)
     data = tmp_path / "killed"
     run = subprocess.Popen(_cli("ingest", "--data-dir", str(data), str(folder), "--json"), cwd=ROOT, env=env,
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -118,13 +125,8 @@ def test_kill_9_during_a_parallel_ingest_leaves_no_workers_and_reruns_clean(tmp_
     assert run.poll() is None, "the ingest ended before it could be killed"
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
-    deadline = time.monotonic() + 15
-    while _processes_with(marker) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert _processes_with(marker) == []                  # the workers noticed and went
-    subprocess.run(_cli("ingest", "--data-dir", str(data), str(folder), "--json"), cwd=ROOT, env=env,
-                   capture_output=True, check=True)
-    state = _state(data, env)
+    assert _left_after(marker) == []                     # the workers noticed and went
+    state, _ = _clean_run(folder, data, env)
     assert state["files"] == expected["files"] and len(state["files"]) == 210
     assert state["chunks"] == expected["chunks"] and state["counts"] == expected["counts"] and state["ok"]
 
@@ -153,10 +155,7 @@ def test_idle_workers_end_when_the_main_process_is_killed(tmp_path):
         done = subprocess.run([sys.executable, str(script)], cwd=ROOT, env=env, stdout=stdout,
                               stderr=subprocess.DEVNULL, timeout=120)
     assert done.returncode == -signal.SIGKILL and out.read_text().strip() in ("1", "2")
-    deadline = time.monotonic() + 15
-    while _processes_with(marker) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    left = _processes_with(marker)
+    left = _left_after(marker)
     for pid in left:                                 # don't leave them behind if the test fails
         os.kill(pid, signal.SIGKILL)
     assert left == []

@@ -13,6 +13,25 @@ from tests.conftest import SAMPLES, VARIED
 BUDGET = TokenBudget(350, ConservativeCounter())
 
 
+def _asking(services, question: str, threads: int, *, until: threading.Event | None = None):
+    """`threads` threads asking `question` once (or until `until` is set); (started threads, answers, errors)."""
+    answers, errors = [], []
+
+    def ask() -> None:
+        while True:
+            try:
+                answers.append(services.answerer.ask(question, use_llm=False))
+            except BaseException as exc:          # noqa: BLE001 - the test asserts there are none
+                errors.append(exc)
+            if until is None or until.is_set():
+                return
+
+    started = [threading.Thread(target=ask) for _ in range(threads)]
+    for t in started:
+        t.start()
+    return started, answers, errors
+
+
 def _services_over_the_samples(tmp_path):
     services = build_services(load_settings(data_dir=tmp_path / "data", **{"embedding.kind": "hashing"}))
     ingest_and_index([SAMPLES], services.store, BUDGET, services.index)
@@ -27,17 +46,7 @@ def test_services_see_a_new_place_after_refresh_and_serve_threads(tmp_path):
     assert "寿光市" not in services.retriever.gazetteer.keys             # cached until refreshed …
     services.refresh()
     assert "寿光市" in services.retriever.gazetteer.keys                 # … then current
-    answers, errors = [], []
-
-    def ask() -> None:
-        try:
-            answers.append(services.answerer.ask("寿光市2023年家庭医生签约率", use_llm=False))
-        except BaseException as exc:          # noqa: BLE001 - re-raised below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=ask) for _ in range(8)]
-    for t in threads:
-        t.start()
+    threads, answers, errors = _asking(services, "寿光市2023年家庭医生签约率", 8)
     for t in threads:
         t.join()
     assert errors == [] and len(answers) == 8
@@ -47,18 +56,8 @@ def test_services_see_a_new_place_after_refresh_and_serve_threads(tmp_path):
 
 def test_questions_while_an_ingest_runs(tmp_path):
     services, budget = _services_over_the_samples(tmp_path)
-    done, answers, errors = threading.Event(), [], []
-
-    def ask() -> None:
-        while not done.is_set():
-            try:
-                answers.append(services.answerer.ask("2023年重点人群签约率是多少", use_llm=False))
-            except BaseException as exc:          # noqa: BLE001 - re-raised below
-                errors.append(exc)
-
-    askers = [threading.Thread(target=ask) for _ in range(4)]
-    for t in askers:
-        t.start()
+    done = threading.Event()
+    askers, answers, errors = _asking(services, "2023年重点人群签约率是多少", 4, until=done)
     ingest_and_index([VARIED], services.store, budget, services.index)      # 11 reports land meanwhile
     services.refresh()
     done.set()
